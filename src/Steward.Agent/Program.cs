@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using Steward.Core.Node;
+
+namespace Steward.Agent;
+
+/// <summary>The agent host: runs one Steward node on an edge machine.</summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (StewardCommandLine.WantsHelp(args))
+        {
+            Console.WriteLine(StewardCommandLine.Help("Steward.Agent", "(required)", ""));
+            return 0;
+        }
+        if (StewardCommandLine.UnknownSwitch(args) is { } unknown)
+        {
+            await Console.Error.WriteLineAsync($"Steward.Agent: unknown switch {unknown}; see --help");
+            return 2;
+        }
+
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Configuration.AddCommandLine(args, StewardCommandLine.Switches.ToDictionary());
+        var options = StewardConfiguration.Read(builder.Configuration, defaultNodeName: "");
+        if (options.Problems() is [var first, ..])
+        {
+            await Console.Error.WriteLineAsync($"Steward.Agent: invalid configuration: {first}");
+            return 2;
+        }
+
+        builder.Services.AddSerilog(log => log.ReadFrom.Configuration(builder.Configuration)
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+        builder.Services.AddStewardNode(options);
+        await builder.Build().RunAsync();
+        return 0;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using Steward.Core.Handlers;
+using Steward.Core.Messages;
+using Steward.Core.State;
+
+namespace Steward.Core.Delivery;
+
+/// <summary>
+/// The receiving end of the wire: decode, validate, remember <c>(fromNode, id)</c> in the node's file, and only then ACK.
+/// A message this node will never run is answered with a rejection, so the sender stops at once.
+/// </summary>
+internal sealed partial class Receiver(string nodeName, HandlerRegistry handlers, NodeStore store, Action<Message> run, ILogger logger)
+{
+    public async Task ReceiveAsync(NatsMsg<byte[]> msg, CancellationToken ct)
+    {
+        Message message;
+        try
+        {
+            message = JsonSerializer.Deserialize(msg.Data ?? [], StewardJson.Default.Message)
+                      ?? throw new JsonException("the message is null");
+        }
+        catch (JsonException e)
+        {
+            await AnswerAsync(msg, AckReply.Reject($"invalid JSON at {e.Path ?? "$"}: {e.Message}"), ct).ConfigureAwait(false);
+            return;
+        }
+
+        if (Refusal(message) is { } reason)
+        {
+            Log.Refused(logger, message.Id, message.FromNode ?? "?", nodeName, message.Method ?? "?", reason);
+            await AnswerAsync(msg, AckReply.Reject(reason), ct).ConfigureAwait(false);
+            return;
+        }
+
+        var isNew = await store.AddInboundAsync(message).ConfigureAwait(false);
+        await AnswerAsync(msg, AckReply.Ack, ct).ConfigureAwait(false);
+        if (isNew)
+        {
+            Log.Received(logger, message.Id, message.FromNode!, nodeName, message.Method!);
+            run(message);
+        }
+        else
+        {
+            Log.Duplicate(logger, message.Id, message.FromNode!, nodeName, message.Method!);
+        }
+    }
+
+    private string? Refusal(Message message)
+    {
+        var errors = MessageValidator.ValidateReceived(message);
+        if (errors.Count > 0) return "invalid message: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
+        if (message.ToNode != nodeName) return $"message for '{message.ToNode}' arrived at node '{nodeName}'";
+        return handlers.Find(message.Method!) is null ? $"method {message.Method} is not served by node {nodeName}" : null;
+    }
+
+    private static async Task AnswerAsync(NatsMsg<byte[]> msg, AckReply answer, CancellationToken ct)
+    {
+        if (msg.ReplyTo is null) return;
+        await msg.ReplyAsync(JsonSerializer.SerializeToUtf8Bytes(answer, StewardJson.Default.AckReply), cancellationToken: ct).ConfigureAwait(false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(4001, LogLevel.Information, "Message {MessageId} {FromNode}->{ToNode} {Method} received and stored")]
+        public static partial void Received(ILogger logger, long messageId, string fromNode, string toNode, string method);
+
+        [LoggerMessage(4002, LogLevel.Information, "Message {MessageId} {FromNode}->{ToNode} {Method} received again: ACKed, not run twice")]
+        public static partial void Duplicate(ILogger logger, long messageId, string fromNode, string toNode, string method);
+
+        [LoggerMessage(4003, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method} refused: {Reason}")]
+        public static partial void Refused(ILogger logger, long messageId, string fromNode, string toNode, string method, string reason);
+    }
+}

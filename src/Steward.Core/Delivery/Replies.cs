@@ -1,0 +1,29 @@
+using Steward.Core.Handlers;
+using Steward.Core.Messages;
+
+namespace Steward.Core.Delivery;
+
+/// <summary>Builds the reply a receiver sends back to the message's sender.</summary>
+internal static class Replies
+{
+    public static bool Wanted(Message request) =>
+        !request.IsReply && request.Method != Methods.None && request.ReplyMethod != Methods.None;
+
+    public static Message For(Message request, HandlerResult result) => new()
+    {
+        ToNode = request.FromNode,
+        Method = request.ReplyMethod ?? Methods.DefaultReply,
+        MethodArgs = request.ReplyMethodArgs,
+        AckTimeout = request.ReplyACKTimeout,
+        Retries = request.ReplyRetries,
+        RetryWait = request.RetryWait,
+        MethodTimeout = request.ReplyMethodTimeout,
+        Directory = request.Directory,
+        FileName = request.FileName,
+        Data = result.Data,
+        ExitCode = result.ExitCode,
+        IsReply = true,
+        ReplyLast = true,
+        PreviousMessage = request with { Data = null, PreviousMessage = null },
+    };
+}

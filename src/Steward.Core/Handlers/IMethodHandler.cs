@@ -1,0 +1,21 @@
+using Steward.Core.Messages;
+
+namespace Steward.Core.Handlers;
+
+/// <summary>Runs one method on the receiving node.</summary>
+public interface IMethodHandler
+{
+    string Method { get; }
+
+    /// <summary>Runs the method; <paramref name="ct"/> fires at <c>methodTimeout</c> or when the node stops.</summary>
+    Task<HandlerResult> HandleAsync(Message message, CancellationToken ct);
+}
+
+/// <summary>The outcome of a method: the reply's data, the exit code of a command, and an error to report.</summary>
+public sealed record HandlerResult(byte[]? Data, int? ExitCode = null, string? Error = null)
+{
+    public static readonly HandlerResult Empty = new((byte[]?)null);
+}
+
+/// <summary>Thrown for a message a handler will never run (a bad path, say): the message is rejected, not retried.</summary>
+public sealed class MessageRejectedException(string reason) : Exception(reason);

@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+
+namespace Steward.Core.Messages;
+
+/// <summary>A Steward message: the wire contract, with field names as in the original project.</summary>
+public sealed record Message
+{
+    public long Id { get; init; }
+    public string? ToNode { get; init; }
+    public string[]? ToNodes { get; init; }
+
+    /// <summary>Alias of <see cref="ToNodes"/> kept from the original; the intake merges the two.</summary>
+    public string[]? ToHosts { get; init; }
+
+    public string? FromNode { get; init; }
+    public string? Method { get; init; }
+    public string[]? MethodArgs { get; init; }
+    public string? ReplyMethod { get; init; }
+    public string[]? ReplyMethodArgs { get; init; }
+
+    [JsonPropertyName("ACKTimeout")]
+    public int AckTimeout { get; init; }
+
+    public int Retries { get; init; }
+    public int RetryWait { get; init; }
+    public int ReplyACKTimeout { get; init; }
+    public int ReplyRetries { get; init; }
+    public int MethodTimeout { get; init; }
+    public int ReplyMethodTimeout { get; init; }
+    public string? Directory { get; init; }
+    public string? FileName { get; init; }
+    public byte[]? Data { get; init; }
+    public string? RelayViaNode { get; init; }
+    public string? RelayReplyMethod { get; init; }
+    public int[]? Schedule { get; init; }
+    public bool IsReply { get; init; }
+    public Message? PreviousMessage { get; init; }
+    public int ReplySeq { get; init; }
+    public bool ReplyLast { get; init; }
+    public int? ExitCode { get; init; }
+    public byte[]? ArgSignature { get; init; }
+
+    /// <summary>Every node this message goes to: <c>toNode</c> plus <c>toNodes</c>/<c>toHosts</c>, without repeats.</summary>
+    public IReadOnlyList<string> Destinations() =>
+        new[] { ToNode }.Concat(ToNodes ?? []).Concat(ToHosts ?? [])
+            .OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+}

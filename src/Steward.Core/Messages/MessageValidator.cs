@@ -1,0 +1,82 @@
+namespace Steward.Core.Messages;
+
+/// <summary>
+/// The one validator for every entry point (REST, inbox, socket, wire). Errors are keyed by wire field name,
+/// so an operator sees exactly which field to fix.
+/// </summary>
+public static class MessageValidator
+{
+    public const int MaxSeconds = 7 * 24 * 3600;
+    public const int MaxRetries = 100_000;
+
+    public static Dictionary<string, string[]> Validate(Message message)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Add(string field, string error) => errors[field] = [.. errors.GetValueOrDefault(field, []), error];
+
+        ValidateDestinations(message, Add);
+        ValidateMethod("method", message.Method, required: true, Add);
+        ValidateMethod("replyMethod", message.ReplyMethod, required: false, Add);
+        ValidateMethod("relayReplyMethod", message.RelayReplyMethod, required: false, Add);
+        if (message.Method is Methods.CliCommand or Methods.CliCommandCont && message.MethodArgs is not { Length: > 0 })
+            Add("methodArgs", $"{message.Method} needs the command as methodArgs, e.g. [\"bash\",\"-c\",\"uptime\"]");
+        if (message.FromNode is not null && !NodeName.IsValid(message.FromNode))
+            Add("fromNode", $"fromNode must match {NodeName.Rule}");
+        if (message.RelayViaNode is not null && !NodeName.IsValid(message.RelayViaNode))
+            Add("relayViaNode", $"relayViaNode must match {NodeName.Rule}");
+
+        Range("ACKTimeout", message.AckTimeout, 0, MaxSeconds, Add);
+        Range("replyACKTimeout", message.ReplyACKTimeout, 0, MaxSeconds, Add);
+        Range("retryWait", message.RetryWait, 0, MaxSeconds, Add);
+        Range("retries", message.Retries, 0, MaxRetries, Add);
+        Range("replyRetries", message.ReplyRetries, 0, MaxRetries, Add);
+        Range("methodTimeout", message.MethodTimeout, -1, MaxSeconds, Add);
+        Range("replyMethodTimeout", message.ReplyMethodTimeout, -1, MaxSeconds, Add);
+
+        if (SafePath.Problem(message.Directory, allowSubfolders: true) is { } directoryProblem) Add("directory", directoryProblem);
+        if (SafePath.Problem(message.FileName, allowSubfolders: false) is { } fileProblem) Add("fileName", fileProblem);
+        if (message.Schedule is { } schedule && (schedule.Length != 2 || schedule[0] <= 0 || schedule[1] < 0))
+            Add("schedule", "schedule is [everySeconds, forSeconds] with everySeconds > 0 and forSeconds >= 0");
+        return errors;
+    }
+
+    /// <summary>A message that arrived over the wire must also say who sent it and under which id.</summary>
+    public static Dictionary<string, string[]> ValidateReceived(Message message)
+    {
+        var errors = Validate(message);
+        if (message.FromNode is null) errors["fromNode"] = ["fromNode is required on the wire"];
+        if (message.Id <= 0) errors["id"] = ["id must be a positive number set by the sending node"];
+        return errors;
+    }
+
+    private static void ValidateDestinations(Message message, Action<string, string> add)
+    {
+        if (message.ToNode is null && message.ToNodes is not { Length: > 0 } && message.ToHosts is not { Length: > 0 })
+        {
+            add("toNode", "toNode (or toNodes/toHosts) is required");
+            return;
+        }
+        if (message.ToNode is { } toNode && !NodeName.IsValid(toNode))
+            add("toNode", $"toNode '{toNode}' must match {NodeName.Rule}");
+        foreach (var (field, nodes) in new[] { ("toNodes", message.ToNodes), ("toHosts", message.ToHosts) })
+            foreach (var node in nodes ?? [])
+                if (!NodeName.IsValid(node)) add(field, $"'{node}' must match {NodeName.Rule}");
+    }
+
+    private static void ValidateMethod(string field, string? method, bool required, Action<string, string> add)
+    {
+        if (method is null)
+        {
+            if (required) add(field, $"{field} is required, e.g. {Methods.CliCommand}");
+        }
+        else if (!Methods.All.Contains(method))
+        {
+            add(field, $"unknown method '{method}'");
+        }
+    }
+
+    private static void Range(string field, int value, int min, int max, Action<string, string> add)
+    {
+        if (value < min || value > max) add(field, $"{field} must be between {min} and {max}, was {value}");
+    }
+}

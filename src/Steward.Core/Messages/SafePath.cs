@@ -1,0 +1,16 @@
+namespace Steward.Core.Messages;
+
+/// <summary>Rules for the <c>directory</c> and <c>fileName</c> fields: never a way out of the node's data folder.</summary>
+public static class SafePath
+{
+    public static string? Problem(string? path, bool allowSubfolders)
+    {
+        if (string.IsNullOrEmpty(path)) return null;
+        if (path.Contains('\0', StringComparison.Ordinal)) return "must not contain NUL";
+        if (Path.IsPathRooted(path) || path.StartsWith('~')) return "must be a relative path";
+        var parts = path.Split('/', '\\');
+        if (parts.Any(p => p == "..")) return "must not contain '..'";
+        if (!allowSubfolders && parts.Length > 1) return "must be a file name without folders";
+        return null;
+    }
+}

@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Steward.Core.State;
+
+namespace Steward.Core.Messages;
+
+/// <summary>The one source-generated JSON context, used by HTTP and NATS alike.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault)]
+[JsonSerializable(typeof(Message))]
+[JsonSerializable(typeof(Message[]))]
+[JsonSerializable(typeof(AckReply))]
+[JsonSerializable(typeof(MessageEvent))]
+[JsonSerializable(typeof(MessageView))]
+public sealed partial class StewardJson : JsonSerializerContext
+{
+    /// <summary>Operator input is strict: a field this version does not know is an error, not silently dropped.</summary>
+    public static JsonSerializerOptions Strict { get; } = new(JsonSerializerDefaults.Web)
+    {
+        TypeInfoResolver = Default, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+}

@@ -1,0 +1,40 @@
+namespace Steward.Core.Node;
+
+/// <summary>The short switches both hosts take; each is a key of the <c>Steward</c> configuration section.</summary>
+public static class StewardCommandLine
+{
+    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--node"] = "Steward:NodeName",
+        ["--broker"] = "Steward:Broker",
+        ["--data"] = "Steward:DataFolder",
+        ["--central"] = "Steward:CentralNodeName",
+        ["--token"] = "Steward:ApiToken",
+        ["--durability"] = "Steward:Durability",
+    };
+
+    private static readonly string[] HostSwitches = ["--urls", "--environment", "--contentRoot", "--applicationName"];
+
+    public static bool WantsHelp(IEnumerable<string> args) => args.Any(a => a is "--help" or "-h" or "-?");
+
+    /// <summary>The first switch neither host knows, so a typo fails loudly instead of being ignored.</summary>
+    public static string? UnknownSwitch(IEnumerable<string> args) => args
+        .Where(a => a.StartsWith("--", StringComparison.Ordinal))
+        .Where(a => !a.Contains(':', StringComparison.Ordinal) && !a.EndsWith('='))   // --Section:Key=value, and --Section= from test hosts
+        .Select(a => a.Split('=')[0])
+        .FirstOrDefault(a => !Switches.ContainsKey(a) && !HostSwitches.Contains(a));
+
+    public static string Help(string host, string defaultNode, string extra) => $"""
+        Usage: {host} [switches]
+
+          --node <name>        this node's name, [A-Za-z0-9_-]{"{1,64}"} (default: {defaultNode})
+          --broker <urls>      NATS broker URL(s), comma-separated (default: nats://127.0.0.1:4222)
+          --data <folder>      data folder: steward.db, audit.log, data/ (default: ./var/<node>)
+          --central <name>     the central node's name (default: central)
+          --durability <level> SQLite synchronous level: OFF, NORMAL, FULL, EXTRA (default: FULL)
+        {extra}  --help               print this text
+
+        Every key of the Steward configuration section also works as a switch (--Steward:DefaultRetries=5),
+        as an environment variable (Steward__NodeName=ship1) or in appsettings.json.
+        """;
+}

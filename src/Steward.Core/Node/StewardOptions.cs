@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Steward.Core.Messages;
+
+namespace Steward.Core.Node;
+
+/// <summary>The <c>Steward</c> configuration section, shared by the gateway and the agent.</summary>
+public sealed class StewardOptions
+{
+    public const string Section = "Steward";
+
+    [Required, RegularExpression(Messages.NodeName.Rule, ErrorMessage = "NodeName must match " + Messages.NodeName.Rule + " (no dots, spaces or wildcards)")]
+    public string NodeName { get; set; } = "";
+
+    /// <summary>One or more broker URLs, comma-separated.</summary>
+    [Required]
+    public string Broker { get; set; } = "nats://127.0.0.1:4222";
+
+    /// <summary>Where <c>steward.db</c>, <c>audit.log</c> and <c>data/</c> live; defaults to <c>./var/&lt;node&gt;</c>.</summary>
+    public string DataFolder { get; set; } = "";
+
+    [Required, RegularExpression(Messages.NodeName.Rule, ErrorMessage = "CentralNodeName must match " + Messages.NodeName.Rule)]
+    public string CentralNodeName { get; set; } = "central";
+
+    /// <summary>The operator's bearer token (gateway only).</summary>
+    public string? ApiToken { get; set; }
+
+    [Range(1, MessageValidator.MaxSeconds)] public int DefaultAckTimeoutSeconds { get; set; } = 10;
+    [Range(0, MessageValidator.MaxRetries)] public int DefaultRetries { get; set; } = 3;
+    [Range(0, MessageValidator.MaxSeconds)] public int DefaultRetryWaitSeconds { get; set; } = 5;
+    [Range(1, MessageValidator.MaxSeconds)] public int DefaultMethodTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>SQLite's <c>synchronous</c> level; <c>FULL</c> by default because edge devices lose power.</summary>
+    [Required, RegularExpression("^(OFF|NORMAL|FULL|EXTRA)$", ErrorMessage = "Durability must be OFF, NORMAL, FULL or EXTRA")]
+    public string Durability { get; set; } = "FULL";
+
+    /// <summary>The largest request body the gateway reads (default 1 MiB).</summary>
+    [Range(1024, 256L * 1024 * 1024)] public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The methods this node serves; empty means every method.</summary>
+    public string[] Methods { get; set; } = [];
+
+    public string ResolvedDataFolder => Path.GetFullPath(string.IsNullOrEmpty(DataFolder) ? Path.Combine("var", NodeName) : DataFolder);
+
+    /// <summary>Every problem with these options, one readable line each; empty when they are fine.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var result = new StewardOptionsValidator().Validate(null, this);
+        var problems = result.Failed ? result.Failures.ToList() : [];
+        problems.AddRange(Methods.Where(m => !Messages.Methods.All.Contains(m)).Select(m => $"Methods: unknown method '{m}'"));
+        return problems;
+    }
+}
+
+[OptionsValidator]
+public sealed partial class StewardOptionsValidator : IValidateOptions<StewardOptions>;

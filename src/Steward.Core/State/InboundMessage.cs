@@ -1,0 +1,19 @@
+namespace Steward.Core.State;
+
+/// <summary>A message this node received. Its key <c>(FromNode, Id)</c> is the memory that makes a resend run only once.</summary>
+public sealed class InboundMessage
+{
+    public required string FromNode { get; set; }
+    public long Id { get; set; }
+    public required string Method { get; set; }
+    public required string Json { get; set; }
+    public string State { get; set; } = InboundStates.Received;
+    public DateTime ReceivedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+}
+
+public static class InboundStates
+{
+    public const string Received = "received";
+    public const string Done = "done";
+}

@@ -1,0 +1,15 @@
+namespace Steward.Core.State;
+
+/// <summary>A message this node sends: the row is the real queue, so a restart resumes from it.</summary>
+public sealed class OutboundMessage
+{
+    public long Id { get; set; }
+    public required string ToNode { get; set; }
+    public required string Method { get; set; }
+    public required string Json { get; set; }
+    public string State { get; set; } = MessageStates.Queued;
+    public int Attempts { get; set; }
+    public string? LastError { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+}

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Steward.Core.State;
+
+/// <summary>One node's SQLite file: outbound and inbound messages, the id sequence and message events.</summary>
+public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(options)
+{
+    public DbSet<OutboundMessage> Outbound => Set<OutboundMessage>();
+    public DbSet<InboundMessage> Inbound => Set<InboundMessage>();
+    public DbSet<IdSequence> Sequences => Set<IdSequence>();
+    public DbSet<MessageEvent> Events => Set<MessageEvent>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<OutboundMessage>(e =>
+        {
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Id).ValueGeneratedNever();
+            e.HasIndex(m => m.State);
+        });
+        modelBuilder.Entity<InboundMessage>(e =>
+        {
+            e.HasKey(m => new { m.FromNode, m.Id });
+            e.HasIndex(m => m.State);
+        });
+        modelBuilder.Entity<IdSequence>().HasKey(s => s.Name);
+        modelBuilder.Entity<MessageEvent>(e =>
+        {
+            e.HasKey(m => m.Seq);
+            e.HasIndex(m => new { m.MessageId, m.Seq });
+        });
+    }
+}

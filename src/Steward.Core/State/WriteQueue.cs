@@ -1,0 +1,97 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace Steward.Core.State;
+
+/// <summary>
+/// Group commit: writes from many messages wait briefly in one queue and are saved in one transaction, so one fsync
+/// covers many messages. Each caller's task completes only after the commit that holds its write.
+/// </summary>
+internal sealed partial class WriteQueue : IAsyncDisposable
+{
+    private const int MaxBatch = 512;
+    private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new() { SingleReader = true });
+    private readonly Func<StewardDb> _open;
+    private readonly ILogger _logger;
+    private readonly Task _loop;
+
+    public WriteQueue(Func<StewardDb> open, ILogger logger)
+    {
+        _open = open;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Runs <paramref name="apply"/> on the batch's context; its result is handed back once committed.</summary>
+    public Task<T> EnqueueAsync<T>(Func<StewardDb, T> apply)
+    {
+        var write = new Write<T>(apply);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
+        return write.Completion.Task;
+    }
+
+    public Task EnqueueAsync(Action<StewardDb> apply) => EnqueueAsync<bool>(db => { apply(db); return true; });
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Write>(MaxBatch);
+        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write)) batch.Add(write);
+            await CommitAsync(batch).ConfigureAwait(false);
+            batch.Clear();
+        }
+    }
+
+    private async Task CommitAsync(List<Write> batch)
+    {
+        try
+        {
+            await using var db = _open();
+            foreach (var write in batch) write.Apply(db);
+            await db.SaveChangesAsync().ConfigureAwait(false);
+            foreach (var write in batch) write.Commit();
+        }
+        catch (DbUpdateException) when (batch.Count > 1)
+        {
+            // One bad write must not fail its neighbours: commit them one by one.
+            foreach (var write in batch) await CommitAsync([write]).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // supervision boundary: the failure goes to the caller of the write, not up the writer loop
+        catch (Exception ex)
+        {
+            Log.CommitFailed(_logger, ex, batch.Count);
+            foreach (var write in batch) write.Fail(ex);
+        }
+#pragma warning restore CA1031
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private abstract class Write
+    {
+        public abstract void Apply(StewardDb db);
+        public abstract void Commit();
+        public abstract void Fail(Exception ex);
+    }
+
+    private sealed class Write<T>(Func<StewardDb, T> apply) : Write
+    {
+        private T? _result;
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public override void Apply(StewardDb db) => _result = apply(db);
+        public override void Commit() => Completion.TrySetResult(_result!);
+        public override void Fail(Exception ex) => Completion.TrySetException(ex);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1001, LogLevel.Error, "Commit of {Count} write(s) to the node database failed")]
+        public static partial void CommitFailed(ILogger logger, Exception ex, int count);
+    }
+}

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+using Steward.Gateway.Messages;
+
+namespace Steward.Gateway.Hosting;
+
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(AcceptedMessages))]
+[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+internal sealed partial class GatewayJson : JsonSerializerContext;

@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Steward.Core.Messages;
+using Steward.Core.Node;
+using Steward.Core.State;
+
+namespace Steward.Gateway.Messages;
+
+/// <summary><c>/messages</c>: post messages, read their state, follow their events.</summary>
+internal static class MessageEndpoints
+{
+    public static RouteGroupBuilder MapMessageEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/messages").WithTags("Messages");
+        group.MapPost("/", PostAsync).WithName("PostMessages")
+            .WithSummary("Send one message, or an array of messages; each destination node gets its own id")
+            .Accepts<Message>("application/json")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/{id:long}", GetAsync).WithName("GetMessage").WithSummary("A message's state, attempts, replies and last error");
+        group.MapGet("/{id:long}/events", StreamEventsAsync).WithName("StreamMessageEvents")
+            .WithSummary("Server-sent events: state changes and reply output; Last-Event-ID resumes");
+        return group;
+    }
+
+    internal static async Task<Results<Accepted<AcceptedMessages>, ValidationProblem, ProblemHttpResult>> PostAsync(
+        HttpRequest request, NodeRuntime node, StewardOptions options, CancellationToken ct)
+    {
+        var body = await MessageBody.ReadAsync(request, options.MaxRequestBodyBytes, ct);
+        if (body.TooLarge) return TypedResults.Problem(body.Errors["body"][0], statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
+        if (body.Errors.Count > 0) return TypedResults.ValidationProblem(body.Errors);
+        var ids = await node.Intake.AcceptAsync(body.Messages);
+        var links = ids.Select(id => $"/messages/{id}").ToList();
+        return TypedResults.Accepted(links[0], new AcceptedMessages(ids, links));
+    }
+
+    internal static async Task<Results<Ok<MessageView>, ProblemHttpResult>> GetAsync(long id, NodeRuntime node, CancellationToken ct)
+    {
+        if (await node.Store.FindOutboundAsync(id, ct) is not { } row) return NotFound(id);
+        var events = await node.Store.EventsAsync(id, afterSeq: 0, ct);
+        var replies = events.Where(e => e.Kind == EventKinds.Reply).Select(e => e.Output ?? "").ToList();
+        return TypedResults.Ok(new MessageView(row.Id, row.ToNode, row.Method, row.State, row.Attempts, row.LastError,
+            row.CreatedAt, row.UpdatedAt, replies, events));
+    }
+
+    internal static async Task<Results<ServerSentEventsResult<MessageEvent>, ProblemHttpResult>> StreamEventsAsync(
+        long id, [FromHeader(Name = "Last-Event-ID")] long? lastEventId, NodeRuntime node, CancellationToken ct)
+    {
+        if (await node.Store.FindOutboundAsync(id, ct) is null) return NotFound(id);
+        var feed = new MessageEventFeed(node.Store).ReadAsync(id, lastEventId ?? 0, ct);
+        return TypedResults.ServerSentEvents(AsSseItems(feed));
+    }
+
+    private static async IAsyncEnumerable<SseItem<MessageEvent>> AsSseItems(IAsyncEnumerable<MessageEvent> events)
+    {
+        await foreach (var e in events)
+            yield return new SseItem<MessageEvent>(e, e.Kind) { EventId = e.Seq.ToString(CultureInfo.InvariantCulture) };
+    }
+
+    private static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem($"no message with id {id} was sent from this node", statusCode: StatusCodes.Status404NotFound, title: "Unknown message");
+}

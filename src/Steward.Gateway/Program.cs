@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Http.Json;
+using Serilog;
+using Steward.Core.Messages;
+using Steward.Core.Node;
+using Steward.Gateway.Hosting;
+using Steward.Gateway.Messages;
+
+if (StewardCommandLine.WantsHelp(args))
+{
+    Console.WriteLine(StewardCommandLine.Help("Steward.Gateway", "central",
+        "  --token <token>      the operators' bearer token\n  --urls <urls>        where the gateway listens (default: http://127.0.0.1:8080)\n"));
+    return 0;
+}
+if (StewardCommandLine.UnknownSwitch(args) is { } unknown)
+{
+    Console.Error.WriteLine($"Steward.Gateway: unknown switch {unknown}; see --help");
+    return 2;
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddCommandLine(args, StewardCommandLine.Switches.ToDictionary());
+var options = StewardConfiguration.Read(builder.Configuration, defaultNodeName: "central");
+if (options.Problems() is [var first, ..])
+{
+    return 2;
+}
+if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:8080");
+
+builder.Services.AddSerilog(log => log.ReadFrom.Configuration(builder.Configuration)
+    .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+    .Enrich.FromLogContext()
+    .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+builder.Services.AddStewardNode(options);
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.TypeInfoResolverChain.Insert(0, StewardJson.Default);
+    o.SerializerOptions.TypeInfoResolverChain.Insert(1, GatewayJson.Default);
+});
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails().AddExceptionHandler<BadRequestProblemHandler>();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapOpenApi();
+app.UseSwaggerUI(ui =>
+{
+    ui.SwaggerEndpoint("/openapi/v1.json", "Steward v1");
+    ui.RoutePrefix = "swagger";
+});
+app.MapHealthEndpoints();
+app.MapMessageEndpoints();
+await app.RunAsync();
+return 0;

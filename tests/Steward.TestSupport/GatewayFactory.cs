@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Hosting;
+
+namespace Steward.TestSupport;
+
+/// <summary>The gateway in-process on a test server, with a fresh data folder and the test's broker.</summary>
+public sealed class GatewayFactory(string brokerUrl, string nodeName = "central") : WebApplicationFactory<Program>
+{
+    public string NodeName { get; } = nodeName;
+
+    public string DataFolder { get; } = Directory.CreateTempSubdirectory("steward-gateway-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Steward:Broker", brokerUrl);
+        builder.UseSetting("Steward:DataFolder", DataFolder);
+        builder.UseSetting("Steward:NodeName", NodeName);
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Globalization;
+using Xunit;
+
+namespace Steward.TestSupport;
+
+/// <summary>A real nats-server on a free 127.0.0.1 port, started for a test collection and stopped after it.</summary>
+public sealed class NatsServerFixture : IAsyncLifetime
+{
+    private const string ListeningLine = "Listening for client connections on ";
+    private Process? _server;
+
+    public int Port { get; private set; } = -1;
+
+    public string Url => $"nats://127.0.0.1:{Port}";
+
+    public Task InitializeAsync() => StartAsync();
+
+    public Task DisposeAsync() => StopAsync();
+
+    /// <summary>Stops and starts the server on the same port, so connected clients reconnect.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    public async Task StopAsync()
+    {
+        if (_server is { HasExited: false })
+        {
+            _server.Kill(entireProcessTree: true);
+            await _server.WaitForExitAsync();
+        }
+        _server?.Dispose();
+        _server = null;
+    }
+
+    private async Task StartAsync()
+    {
+        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server = new Process
+        {
+            StartInfo = new ProcessStartInfo("nats-server", $"-a 127.0.0.1 -p {Port}") { RedirectStandardError = true, RedirectStandardOutput = true },
+            EnableRaisingEvents = true,
+        };
+        _server.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && line.Contains(ListeningLine, StringComparison.Ordinal))
+                listening.TrySetResult(int.Parse(line[(line.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
+        };
+        _server.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("nats-server exited before it listened"));
+        try
+        {
+            _server.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("nats-server is not installed: apt-get install -y nats-server", e);
+        }
+        _server.BeginErrorReadLine();
+        _server.BeginOutputReadLine();
+        Port = await listening.Task.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+}

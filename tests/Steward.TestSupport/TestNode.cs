@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Steward.Core.Node;
+
+namespace Steward.TestSupport;
+
+/// <summary>An in-process node with its own data folder, started against the test's broker.</summary>
+public static class TestNode
+{
+    public static async Task<NodeRuntime> StartAsync(string brokerUrl, string name, Action<StewardOptions>? configure = null)
+    {
+        var options = new StewardOptions
+        {
+            NodeName = name, Broker = brokerUrl, CentralNodeName = "central",
+            DataFolder = Directory.CreateTempSubdirectory($"steward-{name}-").FullName,
+        };
+        configure?.Invoke(options);
+        var node = new NodeRuntime(options, TimeProvider.System, NullLoggerFactory.Instance);
+        await node.StartAsync(CancellationToken.None);
+        return node;
+    }
+}
