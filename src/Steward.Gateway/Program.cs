@@ -22,6 +22,7 @@ builder.Configuration.AddCommandLine(args, StewardCommandLine.Switches.ToDiction
 var options = StewardConfiguration.Read(builder.Configuration, defaultNodeName: "central");
 if (options.Problems() is [var first, ..])
 {
+    Console.Error.WriteLine($"Steward.Gateway: invalid configuration: {first}");
     return 2;
 }
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:8080");

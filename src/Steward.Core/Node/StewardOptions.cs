@@ -9,7 +9,10 @@ public sealed class StewardOptions
 {
     public const string Section = "Steward";
 
-    [Required, RegularExpression(Messages.NodeName.Rule, ErrorMessage = "NodeName must match " + Messages.NodeName.Rule + " (no dots, spaces or wildcards)")]
+    // DataAnnotations formats ErrorMessage with {0} = the field name, so the rule is spelled out without braces.
+    private const string NameRule = "{0} must be 1 to 64 letters, digits, '_' or '-' (no dots, spaces or wildcards)";
+
+    [Required, RegularExpression(Messages.NodeName.Rule, ErrorMessage = NameRule)]
     public string NodeName { get; set; } = "";
 
     /// <summary>One or more broker URLs, comma-separated.</summary>
@@ -19,7 +22,7 @@ public sealed class StewardOptions
     /// <summary>Where <c>steward.db</c>, <c>audit.log</c> and <c>data/</c> live; defaults to <c>./var/&lt;node&gt;</c>.</summary>
     public string DataFolder { get; set; } = "";
 
-    [Required, RegularExpression(Messages.NodeName.Rule, ErrorMessage = "CentralNodeName must match " + Messages.NodeName.Rule)]
+    [Required, RegularExpression(Messages.NodeName.Rule, ErrorMessage = NameRule)]
     public string CentralNodeName { get; set; } = "central";
 
     /// <summary>The operator's bearer token (gateway only).</summary>

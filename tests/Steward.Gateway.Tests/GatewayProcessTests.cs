@@ -1,0 +1,25 @@
+using Steward.TestSupport;
+
+namespace Steward.Gateway.Tests;
+
+public sealed class GatewayProcessTests
+{
+    [Fact]
+    public async Task Help_lists_every_switch_and_exits_zero()
+    {
+        var (exitCode, output) = await HostProcess.RunToExitAsync(HostProcess.Gateway, "--help");
+
+        Assert.Equal(0, exitCode);
+        foreach (var sw in new[] { "--node", "--broker", "--data", "--central", "--token", "--urls" }) Assert.Contains(sw, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_durability_stops_the_gateway_with_one_clear_line()
+    {
+        var (exitCode, output) = await HostProcess.RunToExitAsync(HostProcess.Gateway, "--durability", "SOMETIMES", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Durability must be OFF, NORMAL, FULL or EXTRA", line, StringComparison.Ordinal);
+    }
+}

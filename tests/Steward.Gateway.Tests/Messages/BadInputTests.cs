@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Steward.TestSupport;
+
+namespace Steward.Gateway.Tests.Messages;
+
+[Collection(BrokerCollection.Name)]
+public sealed class BadInputTests(NatsServerFixture broker) : IAsyncLifetime
+{
+    private GatewayFactory _gateway = null!;
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _gateway = new GatewayFactory(broker.Url, Names.Next("central"));
+        _client = _gateway.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _gateway.DisposeAsync();
+    }
+
+    public static TheoryData<string, string, string> BadBodies => new()
+    {
+        { "malformed JSON", """{"toNode":"ship1","method":""", "method" },
+        { "not JSON at all", "toNode=ship1", "body" },
+        { "no toNode nor toNodes", """{"method":"REQCliCommand","methodArgs":["uptime"]}""", "toNode" },
+        { "unknown method", """{"toNode":"ship1","method":"REQFormatDisk"}""", "method" },
+        { "node name with a dot", """{"toNode":"ship1.evil","method":"REQCliCommand","methodArgs":["uptime"]}""", "toNode" },
+        { "node name with a wildcard", """{"toNode":"ship*","method":"REQCliCommand","methodArgs":["uptime"]}""", "toNode" },
+        { "wildcard in toHosts", """{"toHosts":["ship1",">"],"method":"REQCliCommand","methodArgs":["uptime"]}""", "toHosts" },
+        { "negative timeout", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"ACKTimeout":-5}""", "ACKTimeout" },
+        { "method timeout below -1", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"methodTimeout":-2}""", "methodTimeout" },
+        { "directory with ..", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"directory":"../../etc"}""", "directory" },
+        { "absolute directory", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"directory":"/etc"}""", "directory" },
+        { "fileName with a folder", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"fileName":"a/b.txt"}""", "fileName" },
+        { "unknown field", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"colour":"red"}""", "colour" },
+        { "wrong type", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"retries":"many"}""", "retries" },
+        { "empty body", "", "body" },
+        { "null body", "null", "body" },
+        { "empty array", "[]", "body" },
+        { "command without methodArgs", """{"toNode":"ship1","method":"REQCliCommand"}""", "methodArgs" },
+        { "unknown reply method", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"replyMethod":"REQNope"}""", "replyMethod" },
+        { "bad message inside an array", """[{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"]},{"toNode":"a b","method":"REQCliCommand","methodArgs":["uptime"]}]""", "[1].toNode" },
+        { "bad schedule", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"schedule":[0]}""", "schedule" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public async Task Bad_input_is_a_400_problem_naming_the_field(string why, string body, string field)
+    {
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+
+        var response = await _client.PostAsync("/messages", content);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{why}: got {(int)response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var fields = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.True(fields.Contains(field), $"{why}: errors named {string.Join(", ", fields)}, not {field}");
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_a_413_problem()
+    {
+        var huge = new string('x', 1024 * 1024 + 1);
+        using var content = new StringContent($$"""{"toNode":"ship1","method":"REQToFile","data":"{{huge}}"}""", System.Text.Encoding.UTF8, "application/json");
+
+        var response = await _client.PostAsync("/messages", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_non_numeric_message_id_is_not_a_500()
+    {
+        var response = await _client.GetAsync("/messages/abc");
+
+        Assert.True((int)response.StatusCode is >= 400 and < 500, $"got {(int)response.StatusCode}");
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Steward.TestSupport;
+
+/// <summary>A Steward host as a real process (<c>dotnet Steward.Agent.dll ...</c>), as an operator runs it.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private HostProcess(string host, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, $"{host}.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.Exited += (_, _) => _started.TrySetException(new InvalidOperationException($"the host exited: {Output}"));
+    }
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public int Id => _process.Id;
+
+    public const string Agent = "Steward.Agent";
+    public const string Gateway = "Steward.Gateway";
+
+    /// <summary>Starts the host and returns once it logs that its node has started.</summary>
+    public static async Task<HostProcess> StartAsync(string host, params string[] args)
+    {
+        var process = Launch(host, args);
+        await process._started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return process;
+    }
+
+    /// <summary>Starts the host and waits for it to exit by itself: for --help and bad configuration.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string host, params string[] args)
+    {
+        await using var process = Launch(host, args);
+        await process._process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        process._process.WaitForExit();   // flushes the redirected output
+        return (process._process.ExitCode, process.Output);
+    }
+
+    private static HostProcess Launch(string host, string[] args)
+    {
+        var process = new HostProcess(host, args);
+        process._process.Start();
+        process._process.BeginOutputReadLine();
+        process._process.BeginErrorReadLine();
+        return process;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+        if (line.Contains(" started: broker ", StringComparison.Ordinal)) _started.TrySetResult();
+    }
+
+    /// <summary>SIGKILL: no chance to clean up, as when power is lost.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+}
