@@ -36,15 +36,25 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.TypeInfoResolverChain.Insert(0, StewardJson.Default);
     o.SerializerOptions.TypeInfoResolverChain.Insert(1, GatewayJson.Default);
+    o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+    o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
 });
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails().AddExceptionHandler<BadRequestProblemHandler>();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+{
+    // The contract in openapi.yaml must not depend on the host name a request came in on.
+    document.Servers?.Clear();
+    document.Info.Title = "Steward gateway";
+    document.Info.Description = "Command and control for fleets: post messages to nodes, follow their state and replies.";
+    return Task.CompletedTask;
+}));
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapOpenApi();
+app.MapOpenApi("/openapi/{documentName}.yaml");
 app.UseSwaggerUI(ui =>
 {
     ui.SwaggerEndpoint("/openapi/v1.json", "Steward v1");

@@ -14,7 +14,7 @@ public sealed class AgentProcessTests(NatsServerFixture broker)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ship = Names.Next("ship");
         await using var gateway = new GatewayFactory(broker.Url, Names.Next("central"));
-        using var client = gateway.CreateClient();
+        using var client = await gateway.CreateReadyClientAsync();
         var data = Directory.CreateTempSubdirectory("steward-agent-").FullName;
         await using var agent = await HostProcess.StartAsync(HostProcess.Agent, "--node", ship, "--broker", broker.Url, "--data", data, "--central", gateway.NodeName);
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Steward.Core.Node;
 
 namespace Steward.TestSupport;
 
@@ -10,6 +11,14 @@ public sealed class GatewayFactory(string brokerUrl, string nodeName = "central"
     public string NodeName { get; } = nodeName;
 
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("steward-gateway-").FullName;
+
+    /// <summary>A client for a gateway whose node already listens on the broker, so replies are never refused.</summary>
+    public async Task<HttpClient> CreateReadyClientAsync()
+    {
+        var client = CreateClient();
+        await Services.GetRequiredService<NodeRuntime>().Receiving.WaitAsync(TimeSpan.FromSeconds(15));
+        return client;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -16,6 +16,7 @@ public static class TestNode
         configure?.Invoke(options);
         var node = new NodeRuntime(options, TimeProvider.System, NullLoggerFactory.Instance);
         await node.StartAsync(CancellationToken.None);
+        await node.Receiving.WaitAsync(TimeSpan.FromSeconds(15));
         return node;
     }
 }

@@ -5,7 +5,8 @@ using Steward.Core.State;
 namespace Steward.Core.Messages;
 
 /// <summary>The one source-generated JSON context, used by HTTP and NATS alike.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
+    NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(Message))]
 [JsonSerializable(typeof(Message[]))]
 [JsonSerializable(typeof(AckReply))]
@@ -16,6 +17,6 @@ public sealed partial class StewardJson : JsonSerializerContext
     /// <summary>Operator input is strict: a field this version does not know is an error, not silently dropped.</summary>
     public static JsonSerializerOptions Strict { get; } = new(JsonSerializerDefaults.Web)
     {
-        TypeInfoResolver = Default, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        TypeInfoResolver = Default, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict,
     };
 }

@@ -20,7 +20,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     private readonly Receiver _receiver;
     private readonly Executor _executor;
     private readonly ILogger _logger;
-    private INatsSub<byte[]>? _subscription;
+    private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _receiving;
     private int _disposed;
 
@@ -49,24 +49,36 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     public MessageIntake Intake { get; }
     public INatsConnection Broker => _nats;
 
-    /// <summary>Connects and subscribes; when it returns, the node receives its messages.</summary>
-    public async Task StartAsync(CancellationToken ct)
+    /// <summary>
+    /// Starts connecting in the background and returns at once: a node whose broker is unreachable still starts, accepts
+    /// messages and stores them, and delivers them once the broker is back. <see cref="Receiving"/> tells when it listens.
+    /// </summary>
+    public Task StartAsync(CancellationToken ct)
     {
-        await _nats.ConnectAsync().ConfigureAwait(false);
-        _subscription = await _nats.SubscribeCoreAsync<byte[]>(Subjects.AllFor(NodeName), queueGroup: NodeName, cancellationToken: ct).ConfigureAwait(false);
-        _receiving = ReceiveAllAsync(_subscription, _tasks.Stopping);
-        Log.Started(_logger, NodeName, _options.Broker, Context.DataFolder, string.Join(",", Handlers.Methods));
+        _receiving = ConnectAndReceiveAsync(_tasks.Stopping);
+        return Task.CompletedTask;
     }
 
-    private async Task ReceiveAllAsync(INatsSub<byte[]> subscription, CancellationToken stopping)
+    /// <summary>Completes once the node's subscription exists on the broker.</summary>
+    public Task Receiving => _subscribed.Task;
+
+    private async Task ConnectAndReceiveAsync(CancellationToken stopping)
     {
         try
         {
-            await foreach (var msg in subscription.Msgs.ReadAllAsync(stopping).ConfigureAwait(false))
-                _tasks.Run($"receiving on {msg.Subject}", ct => _receiver.ReceiveAsync(msg, ct));
+            await _nats.ConnectAsync().ConfigureAwait(false);
+            var subscription = await _nats.SubscribeCoreAsync<byte[]>(Subjects.AllFor(NodeName), queueGroup: NodeName, cancellationToken: stopping).ConfigureAwait(false);
+            await using (subscription.ConfigureAwait(false))
+            {
+                _subscribed.TrySetResult();
+                Log.Started(_logger, NodeName, _options.Broker, Context.DataFolder, string.Join(",", Handlers.Methods));
+                await foreach (var msg in subscription.Msgs.ReadAllAsync(stopping).ConfigureAwait(false))
+                    _tasks.Run($"receiving on {msg.Subject}", ct => _receiver.ReceiveAsync(msg, ct));
+            }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception e) when (stopping.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or NatsException)
         {
+            _subscribed.TrySetCanceled(stopping);
         }
     }
 
@@ -80,10 +92,9 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        if (_subscription is not null) await _subscription.DisposeAsync().ConfigureAwait(false);
         await _tasks.DisposeAsync().ConfigureAwait(false);
-        if (_receiving is not null) await _receiving.ConfigureAwait(false);
         await _nats.DisposeAsync().ConfigureAwait(false);
+        if (_receiving is not null) await _receiving.ConfigureAwait(false);
         await Store.DisposeAsync().ConfigureAwait(false);
         Log.Stopped(_logger, NodeName);
     }

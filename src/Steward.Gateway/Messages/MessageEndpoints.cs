@@ -18,9 +18,11 @@ internal static class MessageEndpoints
             .WithSummary("Send one message, or an array of messages; each destination node gets its own id")
             .Accepts<Message>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        group.MapGet("/{id:long}", GetAsync).WithName("GetMessage").WithSummary("A message's state, attempts, replies and last error");
+        group.MapGet("/{id:long}", GetAsync).WithName("GetMessage").WithSummary("A message's state, attempts, replies and last error")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{id:long}/events", StreamEventsAsync).WithName("StreamMessageEvents")
-            .WithSummary("Server-sent events: state changes and reply output; Last-Event-ID resumes");
+            .WithSummary("Server-sent events: state changes and reply output; Last-Event-ID resumes")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -18,7 +18,7 @@ public sealed class PostingMessagesTests(NatsServerFixture broker) : IAsyncLifet
     {
         _agent = await TestNode.StartAsync(broker.Url, _ship);
         _gateway = new GatewayFactory(broker.Url, Names.Next("central"));
-        _client = _gateway.CreateClient();
+        _client = await _gateway.CreateReadyClientAsync();
     }
 
     public async Task DisposeAsync()

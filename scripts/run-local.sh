@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Starts a whole local Steward: nats-server on 127.0.0.1, the gateway (node "central") on http://127.0.0.1:8080,
+# and agents ship1 and ship2, with all data under ./var/. Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+NATS_PORT="${NATS_PORT:-4222}"
+GATEWAY_URL="${GATEWAY_URL:-http://127.0.0.1:8080}"
+BROKER="nats://127.0.0.1:${NATS_PORT}"
+
+./scripts/install-prerequisites.sh
+export PATH="$PATH:/usr/sbin"
+echo "Building..."
+dotnet build Steward.sln -c Release -nologo -v q -clp:ErrorsOnly
+mkdir -p var
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping Steward..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+nats-server -a 127.0.0.1 -p "$NATS_PORT" >var/nats-server.log 2>&1 &
+pids+=($!)
+bin=Release/net10.0
+dotnet "src/Steward.Gateway/bin/$bin/Steward.Gateway.dll" --node central --broker "$BROKER" --data ./var/central \
+  --urls "$GATEWAY_URL" >var/central.log 2>&1 &
+pids+=($!)
+for ship in ship1 ship2; do
+  dotnet "src/Steward.Agent/bin/$bin/Steward.Agent.dll" --node "$ship" --broker "$BROKER" --data "./var/$ship" \
+    --central central >"var/$ship.log" 2>&1 &
+  pids+=($!)
+done
+
+for _ in $(seq 1 100); do
+  curl -fs "$GATEWAY_URL/healthz" >/dev/null 2>&1 && break
+  for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "A process exited at start; see var/*.log"; tail -n 5 var/*.log; exit 1; }; done
+  sleep 0.2
+done
+curl -fs "$GATEWAY_URL/healthz" >/dev/null || { echo "The gateway did not become healthy; see var/central.log"; exit 1; }
+
+cat <<MSG
+
+Steward is running: broker $BROKER, gateway $GATEWAY_URL (Swagger UI: $GATEWAY_URL/swagger), agents ship1 and ship2.
+Logs: var/*.log. Data: var/<node>/. Press Ctrl-C to stop everything.
+
+Try it (posts uptime to ship1, then follows its events until the reply is in):
+
+  curl -s -X POST $GATEWAY_URL/messages -H 'Content-Type: application/json' -d '{"toNode":"ship1","method":"REQCliCommand","methodArgs":["bash","-c","uptime"]}' | tee /dev/stderr | grep -o '"ids":\[[0-9]*' | grep -o '[0-9]*$' | xargs -I{} curl -sN $GATEWAY_URL/messages/{}/events
+
+MSG
+wait -n "${pids[@]}" || true
+echo "A Steward process exited; see var/*.log"
