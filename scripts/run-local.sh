@@ -19,6 +19,7 @@ stop() {
   echo; echo "Stopping Steward..."
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  exit 0
 }
 trap stop INT TERM EXIT
 
@@ -52,4 +53,4 @@ Try it (posts uptime to ship1, then follows its events until the reply is in):
 
 MSG
 wait -n "${pids[@]}" || true
-echo "A Steward process exited; see var/*.log"
+echo "A Steward process exited on its own; see var/*.log"

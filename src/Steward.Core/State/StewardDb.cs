@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Steward.Core.State;
 
@@ -9,6 +10,13 @@ public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(o
     public DbSet<InboundMessage> Inbound => Set<InboundMessage>();
     public DbSet<IdSequence> Sequences => Set<IdSequence>();
     public DbSet<MessageEvent> Events => Set<MessageEvent>();
+
+    /// <summary>SQLite keeps no time zone: every time is written in UTC and read back marked as UTC.</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.ToUniversalTime(), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

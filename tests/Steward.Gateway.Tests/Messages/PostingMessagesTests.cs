@@ -71,6 +71,7 @@ public sealed class PostingMessagesTests(NatsServerFixture broker) : IAsyncLifet
 
         Assert.Equal(["queued", "sent", "acked", "replied", "done"],
             again.Where(e => e.Event == "state").Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("state").GetString()));
+        Assert.All(again, e => Assert.EndsWith("Z", JsonDocument.Parse(e.Data).RootElement.GetProperty("at").GetString(), StringComparison.Ordinal));
         var view = await _client.GetFromJsonAsync<JsonElement>($"/messages/{ids[0]}", timeout.Token);
         Assert.Equal("early\n", view.GetProperty("replies")[0].GetString());
     }
