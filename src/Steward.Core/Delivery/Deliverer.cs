@@ -4,31 +4,47 @@ using NATS.Client.Core;
 using Polly;
 using Polly.Retry;
 using Steward.Core.Messages;
+using Steward.Core.Node;
 using Steward.Core.State;
 
 namespace Steward.Core.Delivery;
 
 /// <summary>
-/// Delivers one stored outbound message: publish, wait for the receiver's ACK within <c>ACKTimeout</c>, and resend
-/// up to <c>retries</c> times. Ends with the row in a state the operator can trust.
+/// Delivers one stored outbound message: publish, wait for the receiver's ACK within <c>ACKTimeout</c>, and resend up
+/// to <c>retries</c> times. Ends with the row in a state the operator can trust.
 /// </summary>
-internal sealed partial class Deliverer(INatsConnection nats, NodeStore store, TimeProvider time, ILogger logger)
+internal sealed partial class Deliverer(
+    INatsConnection nats, NodeStore store, CancellationRegistry<long> deliveries, ErrorReporter errors, TimeProvider time, ILogger logger)
 {
-    public async Task DeliverAsync(Message message, CancellationToken ct)
+    public async Task DeliverAsync(Outgoing outgoing, CancellationToken stopping)
     {
-        var subject = Subjects.For(message.ToNode!, message.Method!);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(message, StewardJson.Default.Message);
-        if (!Methods.IsAcknowledged(message.Method!))
-        {
-            await nats.PublishAsync(subject, payload, cancellationToken: ct).ConfigureAwait(false);
-            await store.SetStateAsync(message.Id, MessageStates.Done, attempts: 1).ConfigureAwait(false);
-            return;
-        }
-
-        var attempt = 0;
+        var message = outgoing.Message;
+        using var delivery = deliveries.Register(message.Id, stopping);
         try
         {
-            var answer = await Retries(message).ExecuteAsync(async token =>
+            if (Methods.IsAcknowledged(message.Method!)) await SendAcknowledgedAsync(message, outgoing.AttemptsSoFar, delivery.Token).ConfigureAwait(false);
+            else await SendOnceAsync(message, delivery.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            Log.Cancelled(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!);
+        }
+    }
+
+    private async Task SendOnceAsync(Message message, CancellationToken ct)
+    {
+        await nats.PublishAsync(Subjects.For(message.ToNode!, message.Method!), Encode(message), cancellationToken: ct).ConfigureAwait(false);
+        await store.SetStateAsync(message.Id, MessageStates.Done, attempt: 1).ConfigureAwait(false);
+    }
+
+    private async Task SendAcknowledgedAsync(Message message, int attemptsSoFar, CancellationToken ct)
+    {
+        var subject = Subjects.For(message.ToNode!, message.Method!);
+        var payload = Encode(message);
+        var attempt = attemptsSoFar;
+        try
+        {
+            var answer = await Retries(message, attemptsSoFar).ExecuteAsync(async token =>
             {
                 attempt++;
                 await store.SetStateAsync(message.Id, attempt == 1 ? MessageStates.Sent : MessageStates.Retrying, attempt).ConfigureAwait(false);
@@ -40,12 +56,13 @@ internal sealed partial class Deliverer(INatsConnection nats, NodeStore store, T
             if (answer.Accepted)
             {
                 Log.Acked(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!, attempt);
-                await store.SetStateAsync(message.Id, MessageStates.Acked, attempt).ConfigureAwait(false);
+                await store.SetStateAsync(message.Id, Replies.Wanted(message) ? MessageStates.Acked : MessageStates.Done, attempt).ConfigureAwait(false);
             }
             else
             {
                 Log.Rejected(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!, answer.Reason ?? "");
                 await store.SetStateAsync(message.Id, MessageStates.Rejected, attempt, answer.Reason).ConfigureAwait(false);
+                await errors.ReportAsync($"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: rejected: {answer.Reason}", message).ConfigureAwait(false);
             }
         }
         catch (NatsException e) when (e is NatsNoReplyException or NatsNoRespondersException)
@@ -53,20 +70,28 @@ internal sealed partial class Deliverer(INatsConnection nats, NodeStore store, T
             var error = MaxRetriesReached(message);
             Log.Failed(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!, attempt);
             await store.SetStateAsync(message.Id, MessageStates.Failed, attempt, error).ConfigureAwait(false);
+            await errors.ReportAsync(error, message).ConfigureAwait(false);
         }
     }
+
+    private static byte[] Encode(Message message) => JsonSerializer.SerializeToUtf8Bytes(message, StewardJson.Default.Message);
 
     /// <summary>The original's words, so operators' existing alerts keep matching.</summary>
     public static string MaxRetriesReached(Message m) =>
         $"toNode: {m.ToNode}, fromNode: {m.FromNode}, method: {m.Method}: max retries reached, check if node is up and running and if it got a subscriber for the given REQ type";
 
-    private ResiliencePipeline Retries(Message message)
+    /// <summary>
+    /// A Polly pipeline from the message's own limits. After a restart, only the attempts left are made (at least one).
+    /// Backoff grows the wait with jitter, so a fleet coming back is not hit at once, but never beyond ACKTimeout × 4.
+    /// </summary>
+    private ResiliencePipeline Retries(Message message, int attemptsSoFar)
     {
-        if (message.Retries == 0) return ResiliencePipeline.Empty;
+        var resendsLeft = Math.Max(0, message.Retries - Math.Max(0, attemptsSoFar - 1));
+        if (resendsLeft == 0) return ResiliencePipeline.Empty;
         return new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<NatsNoReplyException>().Handle<NatsNoRespondersException>(),
-            MaxRetryAttempts = message.Retries,
+            MaxRetryAttempts = resendsLeft,
             Delay = TimeSpan.FromSeconds(message.RetryWait),
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
@@ -84,5 +109,8 @@ internal sealed partial class Deliverer(INatsConnection nats, NodeStore store, T
 
         [LoggerMessage(2003, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method} failed: no ACK after {Attempts} attempt(s)")]
         public static partial void Failed(ILogger logger, long messageId, string fromNode, string toNode, string method, int attempts);
+
+        [LoggerMessage(2004, LogLevel.Information, "Message {MessageId} {FromNode}->{ToNode} {Method}: delivery cancelled")]
+        public static partial void Cancelled(ILogger logger, long messageId, string fromNode, string toNode, string method);
     }
 }

@@ -10,28 +10,41 @@ namespace Steward.Core.Delivery;
 /// Runs a received message's method under its <c>methodTimeout</c> and sends the result back as a reply. A reply to one
 /// of this node's own messages is also recorded against that message, so the operator sees it.
 /// </summary>
-internal sealed partial class Executor(string nodeName, HandlerRegistry handlers, NodeStore store, MessageIntake intake, ILogger logger)
+internal sealed partial class Executor(
+    string nodeName, HandlerRegistry handlers, NodeStore store, MessageIntake intake, ErrorReporter errors,
+    CancellationRegistry<(string, long)> runningMethods, ILogger logger)
 {
     public async Task RunAsync(Message message, CancellationToken stopping)
     {
         var answers = message.IsReply && message.PreviousMessage is { } request && request.FromNode == nodeName ? request : null;
         if (answers is not null)
         {
-            await store.AddReplyAsync(answers.Id, message).ConfigureAwait(false);
+            await store.AddEventAsync(answers.Id, EventKinds.Reply, message.FromNode!, message.Data is null ? null : System.Text.Encoding.UTF8.GetString(message.Data), message.ExitCode).ConfigureAwait(false);
             await store.SetStateAsync(answers.Id, MessageStates.Replied).ConfigureAwait(false);
         }
 
-        var result = await HandleAsync(message, stopping).ConfigureAwait(false);
-        if (result.Error is not null) Log.MethodError(logger, message.Id, message.FromNode!, nodeName, message.Method!, result.Error);
-        if (Replies.Wanted(message)) await intake.AcceptAsync(Replies.For(message, result)).ConfigureAwait(false);
+        using var run = runningMethods.Register((message.FromNode!, message.Id), stopping);
+        var result = await HandleAsync(message, run.Token).ConfigureAwait(false);
+        stopping.ThrowIfCancellationRequested();   // the node stops: the row stays unfinished and runs again on restart
+        if (run.Token.IsCancellationRequested)
+        {
+            Log.Cancelled(logger, message.Id, message.FromNode!, nodeName, message.Method!);
+            await store.FinishInboundAsync(message).ConfigureAwait(false);
+            return;
+        }
+        if (result.Error is not null)
+        {
+            Log.MethodError(logger, message.Id, message.FromNode!, nodeName, message.Method!, result.Error);
+            await errors.ReportAsync($"{message.Method}: {result.Error}", answers ?? message).ConfigureAwait(false);
+        }
+        await intake.AcceptAsync(Replies.Wanted(message) ? [Replies.For(message, result)] : [], finishing: message).ConfigureAwait(false);
         if (answers is not null && message.ReplyLast) await store.SetStateAsync(answers.Id, MessageStates.Done).ConfigureAwait(false);
-        await store.FinishInboundAsync(message).ConfigureAwait(false);
         Log.Finished(logger, message.Id, message.FromNode!, nodeName, message.Method!);
     }
 
-    private async Task<HandlerResult> HandleAsync(Message message, CancellationToken stopping)
+    private async Task<HandlerResult> HandleAsync(Message message, CancellationToken cancelled)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancelled);
         timeout.CancelAfter(MessageLimits.Timeout(message.MethodTimeout));
         try
         {
@@ -41,7 +54,7 @@ internal sealed partial class Executor(string nodeName, HandlerRegistry handlers
         {
             return new HandlerResult(null, Error: e.Message);
         }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             return new HandlerResult(null, Error: $"method timed out after {message.MethodTimeout}s");
         }
@@ -49,7 +62,7 @@ internal sealed partial class Executor(string nodeName, HandlerRegistry handlers
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Log.HandlerCrashed(logger, e, message.Id, message.FromNode!, nodeName, message.Method!);
-            return new HandlerResult(null, Error: $"{message.Method} failed: {e.Message}");
+            return new HandlerResult(null, Error: $"handler crashed: {e.GetType().Name}: {e.Message}");
         }
 #pragma warning restore CA1031
     }
@@ -64,5 +77,8 @@ internal sealed partial class Executor(string nodeName, HandlerRegistry handlers
 
         [LoggerMessage(5003, LogLevel.Error, "Message {MessageId} {FromNode}->{ToNode} {Method}: handler crashed")]
         public static partial void HandlerCrashed(ILogger logger, Exception ex, long messageId, string fromNode, string toNode, string method);
+
+        [LoggerMessage(5004, LogLevel.Information, "Message {MessageId} {FromNode}->{ToNode} {Method} cancelled by its sender")]
+        public static partial void Cancelled(ILogger logger, long messageId, string fromNode, string toNode, string method);
     }
 }

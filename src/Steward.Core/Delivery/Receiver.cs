@@ -11,7 +11,7 @@ namespace Steward.Core.Delivery;
 /// The receiving end of the wire: decode, validate, remember <c>(fromNode, id)</c> in the node's file, and only then ACK.
 /// A message this node will never run is answered with a rejection, so the sender stops at once.
 /// </summary>
-internal sealed partial class Receiver(string nodeName, HandlerRegistry handlers, NodeStore store, Action<Message> run, ILogger logger)
+internal sealed partial class Receiver(string nodeName, HandlerRegistry handlers, NodeStore store, AuditLog audit, Action<Message> run, ILogger logger)
 {
     public async Task ReceiveAsync(NatsMsg<byte[]> msg, CancellationToken ct)
     {
@@ -39,6 +39,7 @@ internal sealed partial class Receiver(string nodeName, HandlerRegistry handlers
         if (isNew)
         {
             Log.Received(logger, message.Id, message.FromNode!, nodeName, message.Method!);
+            await audit.AppendAsync(AuditEntry.In, message).ConfigureAwait(false);
             run(message);
         }
         else

@@ -6,8 +6,9 @@ namespace Steward.Core.Delivery;
 /// <summary>Builds the reply a receiver sends back to the message's sender.</summary>
 internal static class Replies
 {
+    /// <summary>Whether the receiver answers with a reply; when not, the sender's message is done once ACKed.</summary>
     public static bool Wanted(Message request) =>
-        !request.IsReply && request.Method != Methods.None && request.ReplyMethod != Methods.None;
+        !request.IsReply && request.ReplyMethod != Methods.None && request.Method is not (Methods.None or Methods.ErrorLog or Methods.Hello);
 
     public static Message For(Message request, HandlerResult result) => new()
     {

@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
+using Steward.Core.Delivery;
 using Steward.Core.Node;
+using Steward.Core.State;
 
 namespace Steward.Core.Handlers;
 
@@ -13,8 +15,19 @@ public sealed class HandlerRegistry
         _handlers = handlers.Where(h => served.Count == 0 || served.Contains(h.Method)).ToFrozenDictionary(h => h.Method, StringComparer.Ordinal);
     }
 
-    public static HandlerRegistry Create(NodeContext node, IReadOnlyCollection<string> served) =>
-        new([new CliCommandHandler(), new ToFileAppendHandler(node)], served);
+    /// <summary>Every built-in handler, plus <paramref name="extra"/> ones (which replace a built-in of the same method).</summary>
+    internal static HandlerRegistry Create(
+        NodeContext node, NodeStore store, CancellationRegistry<(string, long)> runningMethods, TimeProvider time,
+        IReadOnlyCollection<string> served, IEnumerable<IMethodHandler> extra)
+    {
+        IMethodHandler[] builtIn =
+        [
+            new CliCommandHandler(), new ToFileAppendHandler(node), new NoneHandler(),
+            new ErrorLogHandler(node, store, time), new OpCancelHandler(runningMethods),
+        ];
+        var extraHandlers = extra.ToList();
+        return new(builtIn.Where(b => extraHandlers.All(e => e.Method != b.Method)).Concat(extraHandlers), served);
+    }
 
     public IEnumerable<string> Methods => _handlers.Keys.Order(StringComparer.Ordinal);
 

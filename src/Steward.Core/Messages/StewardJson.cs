@@ -12,6 +12,8 @@ namespace Steward.Core.Messages;
 [JsonSerializable(typeof(AckReply))]
 [JsonSerializable(typeof(MessageEvent))]
 [JsonSerializable(typeof(MessageView))]
+[JsonSerializable(typeof(AuditEntry))]
+[JsonSerializable(typeof(ErrorEntry))]
 public sealed partial class StewardJson : JsonSerializerContext
 {
     /// <summary>Operator input is strict: a field this version does not know is an error, not silently dropped.</summary>

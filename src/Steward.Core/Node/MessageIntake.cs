@@ -6,22 +6,27 @@ namespace Steward.Core.Node;
 
 /// <summary>
 /// Where a validated message enters a node: one message per destination, each given an id and stored as queued
-/// before the caller is told "accepted", then handed to delivery.
+/// before the caller is told "accepted", then written to the audit log and handed to its publisher.
 /// </summary>
 public sealed class MessageIntake
 {
     private readonly StewardOptions _options;
     private readonly NodeStore _store;
-    private readonly Action<Message> _dispatch;
+    private readonly AuditLog _audit;
+    private readonly Action<Outgoing> _dispatch;
 
-    internal MessageIntake(StewardOptions options, NodeStore store, Action<Message> dispatch)
+    internal MessageIntake(StewardOptions options, NodeStore store, AuditLog audit, Action<Outgoing> dispatch)
     {
         _options = options;
         _store = store;
+        _audit = audit;
         _dispatch = dispatch;
     }
 
-    public async Task<IReadOnlyList<long>> AcceptAsync(IEnumerable<Message> messages)
+    public Task<IReadOnlyList<long>> AcceptAsync(Message message) => AcceptAsync([message]);
+
+    /// <summary>Stores and sends <paramref name="messages"/>; <paramref name="finishing"/> is a received message they complete.</summary>
+    public async Task<IReadOnlyList<long>> AcceptAsync(IEnumerable<Message> messages, Message? finishing = null)
     {
         var perNode = messages.SelectMany(m => m.Destinations().Select(node => MessageLimits.WithDefaults(m with
         {
@@ -31,10 +36,12 @@ public sealed class MessageIntake
             ToHosts = null,
             FromNode = _options.NodeName,
         }, _options))).ToList();
-        var stored = await _store.AddOutboundAsync(perNode).ConfigureAwait(false);
-        foreach (var message in stored) _dispatch(message);
+        var stored = await _store.AddOutboundAsync(perNode, finishing).ConfigureAwait(false);
+        foreach (var message in stored)
+        {
+            await _audit.AppendAsync(AuditEntry.Out, message).ConfigureAwait(false);
+            _dispatch(new Outgoing(message));
+        }
         return stored.Select(m => m.Id).ToList();
     }
-
-    public Task<IReadOnlyList<long>> AcceptAsync(Message message) => AcceptAsync([message]);
 }

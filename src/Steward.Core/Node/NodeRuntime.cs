@@ -8,38 +8,49 @@ using Steward.Core.State;
 namespace Steward.Core.Node;
 
 /// <summary>
-/// One Steward node: its broker connection, its SQLite file, its subscription and the tasks delivering and running its
-/// messages. Holds no static state, so several nodes can share a process.
+/// One Steward node: its broker connection, its SQLite file, its subscription, its publishers and the tasks delivering
+/// and running its messages. Holds no static state, so several nodes can share a process.
 /// </summary>
 public sealed partial class NodeRuntime : IAsyncDisposable
 {
     private readonly StewardOptions _options;
     private readonly NatsConnection _nats;
     private readonly TaskSupervisor _tasks;
-    private readonly Deliverer _deliverer;
+    private readonly Publishers _publishers;
     private readonly Receiver _receiver;
     private readonly Executor _executor;
+    private readonly AuditLog _audit;
+    private readonly MessageCanceller _canceller;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _receiving;
     private int _disposed;
 
-    public NodeRuntime(StewardOptions options, TimeProvider time, ILoggerFactory loggers)
+    public NodeRuntime(StewardOptions options, TimeProvider time, ILoggerFactory loggers, IEnumerable<IMethodHandler>? extraHandlers = null)
     {
         _options = options;
+        _time = time;
         _logger = loggers.CreateLogger<NodeRuntime>();
         Context = new NodeContext(options.NodeName, options.ResolvedDataFolder);
         Store = new NodeStore(Context.DataFolder, options.Durability, time, loggers.CreateLogger<NodeStore>());
-        Handlers = HandlerRegistry.Create(Context, options.Methods);
+        _audit = new AuditLog(Context.DataFolder, time);
         _nats = new NatsConnection(NatsOpts.Default with
         {
             Url = options.Broker, Name = options.NodeName, LoggerFactory = loggers, RetryOnInitialConnect = true, MaxReconnectRetry = -1,
         });
-        _tasks = new TaskSupervisor(loggers.CreateLogger<TaskSupervisor>());
-        _deliverer = new Deliverer(_nats, Store, time, loggers.CreateLogger<Deliverer>());
-        Intake = new MessageIntake(options, Store, Dispatch);
-        _executor = new Executor(options.NodeName, Handlers, Store, Intake, loggers.CreateLogger<Executor>());
-        _receiver = new Receiver(options.NodeName, Handlers, Store, Run, loggers.CreateLogger<Receiver>());
+        _tasks = new TaskSupervisor(time, loggers.CreateLogger<TaskSupervisor>());
+        var deliveries = new CancellationRegistry<long>();
+        var runningMethods = new CancellationRegistry<(string, long)>();
+        Errors = new ErrorReporter(options, time, loggers.CreateLogger<ErrorReporter>());
+        Handlers = HandlerRegistry.Create(Context, Store, runningMethods, time, options.Methods, extraHandlers ?? []);
+        var deliverer = new Deliverer(_nats, Store, deliveries, Errors, time, loggers.CreateLogger<Deliverer>());
+        _publishers = new Publishers(subject => new Publisher(subject, deliverer.DeliverAsync, _tasks, TimeSpan.FromSeconds(options.PublisherIdleSeconds), time));
+        Intake = new MessageIntake(options, Store, _audit, _publishers.Enqueue);
+        Errors.Attach(Intake);
+        _tasks.OnCrash = text => _tasks.Start("error report", _ => Errors.ReportAsync(text, concerning: null));
+        _executor = new Executor(options.NodeName, Handlers, Store, Intake, Errors, runningMethods, loggers.CreateLogger<Executor>());
+        _receiver = new Receiver(options.NodeName, Handlers, Store, _audit, Run, loggers.CreateLogger<Receiver>());
+        _canceller = new MessageCanceller(Store, deliveries, Intake);
     }
 
     public string NodeName => _options.NodeName;
@@ -47,54 +58,64 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     public NodeStore Store { get; }
     public HandlerRegistry Handlers { get; }
     public MessageIntake Intake { get; }
+    public ErrorReporter Errors { get; }
     public INatsConnection Broker => _nats;
-
-    /// <summary>
-    /// Starts connecting in the background and returns at once: a node whose broker is unreachable still starts, accepts
-    /// messages and stores them, and delivers them once the broker is back. <see cref="Receiving"/> tells when it listens.
-    /// </summary>
-    public Task StartAsync(CancellationToken ct)
-    {
-        _receiving = ConnectAndReceiveAsync(_tasks.Stopping);
-        return Task.CompletedTask;
-    }
 
     /// <summary>Completes once the node's subscription exists on the broker.</summary>
     public Task Receiving => _subscribed.Task;
 
-    private async Task ConnectAndReceiveAsync(CancellationToken stopping)
+    /// <summary>
+    /// Resumes unfinished work, oldest first, and starts connecting in the background: a node whose broker is
+    /// unreachable still starts, accepts and stores messages, and delivers them once the broker is back.
+    /// </summary>
+    public async Task StartAsync(CancellationToken ct)
     {
-        try
+        var undelivered = await Store.Queries.UndeliveredAsync(ct).ConfigureAwait(false);
+        foreach (var (message, attempts) in undelivered) _publishers.Enqueue(new Outgoing(message, attempts));
+        var unfinished = await Store.Queries.UnfinishedInboundAsync(ct).ConfigureAwait(false);
+        foreach (var message in unfinished) Run(message);
+        Log.Resumed(_logger, NodeName, undelivered.Count, unfinished.Count);
+
+        _tasks.RunLoop($"receiver of {NodeName}", ReceiveAsync);
+        _tasks.RunLoop($"duplicate memory of {NodeName}", ForgetOldInboundAsync);
+    }
+
+    public Task<CancelOutcome> CancelAsync(long id, CancellationToken ct) => _canceller.CancelAsync(id, ct);
+
+    private async Task ReceiveAsync(CancellationToken stopping)
+    {
+        await _nats.ConnectAsync().ConfigureAwait(false);
+        var subscription = await _nats.SubscribeCoreAsync<byte[]>(Subjects.AllFor(NodeName), queueGroup: NodeName, cancellationToken: stopping).ConfigureAwait(false);
+        await using (subscription.ConfigureAwait(false))
         {
-            await _nats.ConnectAsync().ConfigureAwait(false);
-            var subscription = await _nats.SubscribeCoreAsync<byte[]>(Subjects.AllFor(NodeName), queueGroup: NodeName, cancellationToken: stopping).ConfigureAwait(false);
-            await using (subscription.ConfigureAwait(false))
-            {
-                _subscribed.TrySetResult();
-                Log.Started(_logger, NodeName, _options.Broker, Context.DataFolder, string.Join(",", Handlers.Methods));
-                await foreach (var msg in subscription.Msgs.ReadAllAsync(stopping).ConfigureAwait(false))
-                    _tasks.Run($"receiving on {msg.Subject}", ct => _receiver.ReceiveAsync(msg, ct));
-            }
-        }
-        catch (Exception e) when (stopping.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or NatsException)
-        {
-            _subscribed.TrySetCanceled(stopping);
+            _subscribed.TrySetResult();
+            Log.Started(_logger, NodeName, _options.Broker, Context.DataFolder, string.Join(",", Handlers.Methods));
+            await foreach (var msg in subscription.Msgs.ReadAllAsync(stopping).ConfigureAwait(false))
+                _tasks.Start($"receiving on {msg.Subject}", ct => _receiver.ReceiveAsync(msg, ct));
         }
     }
 
-    private void Dispatch(Message message) =>
-        _tasks.Run($"delivery of message {message.Id} to {message.ToNode}", ct => _deliverer.DeliverAsync(message, ct));
+    private async Task ForgetOldInboundAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            var forgotten = await Store.ForgetInboundOlderThanAsync(TimeSpan.FromDays(_options.DedupRetentionDays), stopping).ConfigureAwait(false);
+            if (forgotten > 0) Log.Forgot(_logger, NodeName, forgotten, _options.DedupRetentionDays);
+            await Task.Delay(TimeSpan.FromHours(1), _time, stopping).ConfigureAwait(false);
+        }
+    }
 
     private void Run(Message message) =>
-        _tasks.Run($"method {message.Method} of message {message.Id} from {message.FromNode}", ct => _executor.RunAsync(message, ct));
+        _tasks.Start($"method {message.Method} of message {message.Id} from {message.FromNode}", ct => _executor.RunAsync(message, ct));
 
-    /// <summary>Stops receiving, cancels and awaits every running task, then closes the broker and the file. Safe to call twice.</summary>
+    /// <summary>Stops receiving, cancels and awaits every running task, then closes the broker and the files. Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        var closing = _nats.DisposeAsync();   // also ends a connect that is still waiting for the broker
         await _tasks.DisposeAsync().ConfigureAwait(false);
-        await _nats.DisposeAsync().ConfigureAwait(false);
-        if (_receiving is not null) await _receiving.ConfigureAwait(false);
+        await closing.ConfigureAwait(false);
+        await _audit.DisposeAsync().ConfigureAwait(false);
         await Store.DisposeAsync().ConfigureAwait(false);
         Log.Stopped(_logger, NodeName);
     }
@@ -106,5 +127,11 @@ public sealed partial class NodeRuntime : IAsyncDisposable
 
         [LoggerMessage(6002, LogLevel.Information, "Node {Node} stopped")]
         public static partial void Stopped(ILogger logger, string node);
+
+        [LoggerMessage(6003, LogLevel.Information, "Node {Node} resumes {Undelivered} undelivered and {Unfinished} unfinished message(s)")]
+        public static partial void Resumed(ILogger logger, string node, int undelivered, int unfinished);
+
+        [LoggerMessage(6004, LogLevel.Information, "Node {Node} forgot {Count} received message(s) finished over {Days} day(s) ago")]
+        public static partial void Forgot(ILogger logger, string node, int count, int days);
     }
 }

@@ -37,6 +37,12 @@ public sealed class StewardOptions
     [Required, RegularExpression("^(OFF|NORMAL|FULL|EXTRA)$", ErrorMessage = "Durability must be OFF, NORMAL, FULL or EXTRA")]
     public string Durability { get; set; } = "FULL";
 
+    /// <summary>How long a node remembers a finished received message, to run a resend of it only once (default 7 days).</summary>
+    [Range(1, 3650)] public int DedupRetentionDays { get; set; } = 7;
+
+    /// <summary>A publisher with no message for this long retires; the next message for its subject starts a new one.</summary>
+    [Range(1, 86_400)] public int PublisherIdleSeconds { get; set; } = 60;
+
     /// <summary>The largest request body the gateway reads (default 1 MiB).</summary>
     [Range(1024, 256L * 1024 * 1024)] public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 

@@ -13,6 +13,7 @@ public sealed class MessageEvent
     public string? State { get; set; }
     public string? Output { get; set; }
     public int? ExitCode { get; set; }
+    public int? Attempt { get; set; }
     public string? Error { get; set; }
     public DateTime At { get; set; }
 }
@@ -21,4 +22,5 @@ public static class EventKinds
 {
     public const string State = "state";
     public const string Reply = "reply";
+    public const string Error = "error";
 }

@@ -10,6 +10,7 @@ public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(o
     public DbSet<InboundMessage> Inbound => Set<InboundMessage>();
     public DbSet<IdSequence> Sequences => Set<IdSequence>();
     public DbSet<MessageEvent> Events => Set<MessageEvent>();
+    public DbSet<ErrorEntry> Errors => Set<ErrorEntry>();
 
     /// <summary>SQLite keeps no time zone: every time is written in UTC and read back marked as UTC.</summary>
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
@@ -32,6 +33,7 @@ public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(o
             e.HasIndex(m => m.State);
         });
         modelBuilder.Entity<IdSequence>().HasKey(s => s.Name);
+        modelBuilder.Entity<ErrorEntry>().HasKey(m => m.Seq);
         modelBuilder.Entity<MessageEvent>(e =>
         {
             e.HasKey(m => m.Seq);

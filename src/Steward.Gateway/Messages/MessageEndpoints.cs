@@ -20,6 +20,9 @@ internal static class MessageEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapGet("/{id:long}", GetAsync).WithName("GetMessage").WithSummary("A message's state, attempts, replies and last error")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id:long}", CancelAsync).WithName("CancelMessage")
+            .WithSummary("Cancel: stop retrying, or ask the node to stop the running method")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:long}/events", StreamEventsAsync).WithName("StreamMessageEvents")
             .WithSummary("Server-sent events: state changes and reply output; Last-Event-ID resumes")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -39,17 +42,36 @@ internal static class MessageEndpoints
 
     internal static async Task<Results<Ok<MessageView>, ProblemHttpResult>> GetAsync(long id, NodeRuntime node, CancellationToken ct)
     {
-        if (await node.Store.FindOutboundAsync(id, ct) is not { } row) return NotFound(id);
-        var events = await node.Store.EventsAsync(id, afterSeq: 0, ct);
+        if (await node.Store.Queries.FindOutboundAsync(id, ct) is not { } row) return NotFound(id);
+        return TypedResults.Ok(await ViewAsync(row, node, ct));
+    }
+
+    internal static async Task<Results<Ok<MessageView>, ProblemHttpResult>> CancelAsync(long id, NodeRuntime node, CancellationToken ct)
+    {
+        switch (await node.CancelAsync(id, ct))
+        {
+            case CancelOutcome.NotFound:
+                return NotFound(id);
+            case CancelOutcome.AlreadyFinal:
+                var final = await node.Store.Queries.FindOutboundAsync(id, ct);
+                return TypedResults.Problem($"message {id} is already {final?.State}; only a message still on its way or running can be cancelled",
+                    statusCode: StatusCodes.Status409Conflict, title: "Message already final");
+            default:
+                return TypedResults.Ok(await ViewAsync((await node.Store.Queries.FindOutboundAsync(id, ct))!, node, ct));
+        }
+    }
+
+    private static async Task<MessageView> ViewAsync(OutboundMessage row, NodeRuntime node, CancellationToken ct)
+    {
+        var events = await node.Store.Queries.EventsAsync(row.Id, afterSeq: 0, ct);
         var replies = events.Where(e => e.Kind == EventKinds.Reply).Select(e => e.Output ?? "").ToList();
-        return TypedResults.Ok(new MessageView(row.Id, row.ToNode, row.Method, row.State, row.Attempts, row.LastError,
-            row.CreatedAt, row.UpdatedAt, replies, events));
+        return new MessageView(row.Id, row.ToNode, row.Method, row.State, row.Attempts, row.LastError, row.CreatedAt, row.UpdatedAt, replies, events);
     }
 
     internal static async Task<Results<ServerSentEventsResult<MessageEvent>, ProblemHttpResult>> StreamEventsAsync(
         long id, [FromHeader(Name = "Last-Event-ID")] long? lastEventId, NodeRuntime node, CancellationToken ct)
     {
-        if (await node.Store.FindOutboundAsync(id, ct) is null) return NotFound(id);
+        if (await node.Store.Queries.FindOutboundAsync(id, ct) is null) return NotFound(id);
         var feed = new MessageEventFeed(node.Store).ReadAsync(id, lastEventId ?? 0, ct);
         return TypedResults.ServerSentEvents(AsSseItems(feed));
     }

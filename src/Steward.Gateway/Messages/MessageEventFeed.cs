@@ -11,8 +11,8 @@ internal sealed class MessageEventFeed(NodeStore store)
         while (true)
         {
             var next = store.Signals.NextAsync(id);
-            var events = await store.EventsAsync(id, after, ct);
-            if (events.Count == 0 && await store.FindOutboundAsync(id, ct) is { } row && MessageStates.IsFinal(row.State)) yield break;
+            var events = await store.Queries.EventsAsync(id, after, ct);
+            if (events.Count == 0 && await store.Queries.FindOutboundAsync(id, ct) is { } row && MessageStates.IsFinal(row.State)) yield break;
             foreach (var e in events)
             {
                 yield return e;

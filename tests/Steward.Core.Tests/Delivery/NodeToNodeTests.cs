@@ -74,7 +74,7 @@ public sealed class NodeToNodeTests(NatsServerFixture broker)
     {
         OutboundMessage? row = null;
         await Until.TrueAsync($"message {id} is {state}", async () =>
-            (row = await node.Store.FindOutboundAsync(id, CancellationToken.None))?.State == state);
+            (row = await node.Store.Queries.FindOutboundAsync(id, CancellationToken.None))?.State == state);
         return row!;
     }
 }

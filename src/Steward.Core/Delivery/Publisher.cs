@@ -1,0 +1,71 @@
+using System.Threading.Channels;
+using Steward.Core.Messages;
+using Steward.Core.Node;
+
+namespace Steward.Core.Delivery;
+
+/// <summary>
+/// The publisher for one subject: a channel and one pump that starts a task per message, so a stuck message never
+/// holds up another. Replies of one request go in order. It retires itself after a quiet spell.
+/// </summary>
+internal sealed class Publisher(
+    string subject, Func<Outgoing, CancellationToken, Task> deliver, TaskSupervisor tasks, TimeSpan idleAfter, TimeProvider time)
+{
+    // Unbounded is safe only because the SQLite row is the real queue: this channel holds references, not state.
+    private readonly Channel<Outgoing> _queue = Channel.CreateUnbounded<Outgoing>(new() { SingleReader = true });
+    private readonly Dictionary<(string, long), Task> _streamTails = [];
+    private int _started;
+
+    public string Subject => subject;
+
+    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+
+    public bool TryEnqueue(Outgoing outgoing) => _queue.Writer.TryWrite(outgoing);
+
+    /// <summary>Starts the pump once; <paramref name="retired"/> runs when it has retired.</summary>
+    public void EnsureStarted(Action<Publisher> retired)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1) return;
+        tasks.RunLoop($"publisher {subject}", async stopping =>
+        {
+            while (await WaitForWorkAsync(stopping).ConfigureAwait(false))
+                while (_queue.Reader.TryRead(out var outgoing)) Start(outgoing);
+            retired(this);
+        });
+    }
+
+    private async Task<bool> WaitForWorkAsync(CancellationToken stopping)
+    {
+        using var idle = new CancellationTokenSource(idleAfter, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(idle.Token, stopping);
+        try
+        {
+            return await _queue.Reader.WaitToReadAsync(either.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            _queue.Writer.TryComplete();   // retire: later writes fail and go to a new publisher; drain what slipped in
+            return await _queue.Reader.WaitToReadAsync(stopping).ConfigureAwait(false);
+        }
+    }
+
+    private void Start(Outgoing outgoing)
+    {
+        var message = outgoing.Message;
+        var what = $"delivery of message {message.Id} to {message.ToNode}";
+        if (message is not { IsReply: true, PreviousMessage: { } request })
+        {
+            tasks.Start(what, ct => deliver(outgoing, ct));
+            return;
+        }
+        var stream = (request.FromNode ?? "", request.Id);
+        var previous = _streamTails.GetValueOrDefault(stream, Task.CompletedTask);
+        _streamTails[stream] = tasks.Run(what, async ct =>
+        {
+            await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await deliver(outgoing, ct).ConfigureAwait(false);
+        });
+        if (_streamTails.Count > 64)
+            foreach (var done in _streamTails.Where(t => t.Value.IsCompleted).Select(t => t.Key).ToList()) _streamTails.Remove(done);
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text;
+using Steward.Core.Messages;
+using Steward.Core.Node;
+using Steward.Core.State;
+
+namespace Steward.Core.Handlers;
+
+/// <summary>
+/// <c>REQErrorLog</c> on central: keeps the line in the database, appends it to
+/// <c>data/errorLog/&lt;node&gt;/error.log</c>, and shows it on the stream of the message it concerns.
+/// </summary>
+internal sealed class ErrorLogHandler(NodeContext node, NodeStore store, TimeProvider time) : IMethodHandler
+{
+    public string Method => Methods.ErrorLog;
+
+    public async Task<HandlerResult> HandleAsync(Message message, CancellationToken ct)
+    {
+        var line = Encoding.UTF8.GetString(message.Data ?? []).TrimEnd('\n');
+        var concerns = message.PreviousMessage;
+        await store.AddErrorAsync(new ErrorEntry
+        {
+            At = time.GetUtcNow().UtcDateTime, Node = message.FromNode!, Line = line, MessageFromNode = concerns?.FromNode, MessageId = concerns?.Id,
+        }).ConfigureAwait(false);
+        var path = SafeFile.Resolve(node.FilesFolder, "errorLog", message.FromNode, "error.log");
+        await File.AppendAllTextAsync(path, line + "\n", ct).ConfigureAwait(false);
+        if (concerns is { Id: > 0 } && concerns.FromNode == node.NodeName)
+            await store.AddEventAsync(concerns.Id, EventKinds.Error, message.FromNode!, line).ConfigureAwait(false);
+        return HandlerResult.Empty;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Steward.Core.Messages;
+
+namespace Steward.Core.State;
+
+/// <summary>Reads of a node's state. Each opens its own context: WAL lets readers run beside the writer.</summary>
+public sealed class NodeQueries
+{
+    private readonly Func<StewardDb> _open;
+
+    internal NodeQueries(Func<StewardDb> open) => _open = open;
+
+    public async Task<OutboundMessage?> FindOutboundAsync(long id, CancellationToken ct)
+    {
+        await using var db = _open();
+        return await db.Outbound.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<MessageEvent>> EventsAsync(long id, long afterSeq, CancellationToken ct)
+    {
+        await using var db = _open();
+        return await db.Events.AsNoTracking().Where(e => e.MessageId == id && e.Seq > afterSeq)
+            .OrderBy(e => e.Seq).ToListAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Outbound messages not yet ACKed, oldest first, with the attempts they already had.</summary>
+    public async Task<IReadOnlyList<(Message Message, int Attempts)>> UndeliveredAsync(CancellationToken ct)
+    {
+        await using var db = _open();
+        var rows = await db.Outbound.AsNoTracking()
+            .Where(m => m.State == MessageStates.Queued || m.State == MessageStates.Sent || m.State == MessageStates.Retrying)
+            .OrderBy(m => m.Id).ToListAsync(ct).ConfigureAwait(false);
+        return rows.Select(r => (JsonSerializer.Deserialize(r.Json, StewardJson.Default.Message)!, r.Attempts)).ToList();
+    }
+
+    /// <summary>Received messages that were ACKed but did not finish, oldest first.</summary>
+    public async Task<IReadOnlyList<Message>> UnfinishedInboundAsync(CancellationToken ct)
+    {
+        await using var db = _open();
+        var rows = await db.Inbound.AsNoTracking().Where(m => m.State == InboundStates.Received)
+            .OrderBy(m => m.ReceivedAt).ToListAsync(ct).ConfigureAwait(false);
+        return rows.Select(r => JsonSerializer.Deserialize(r.Json, StewardJson.Default.Message)!).ToList();
+    }
+
+    public async Task<IReadOnlyList<ErrorEntry>> ErrorsAsync(long afterSeq, CancellationToken ct)
+    {
+        await using var db = _open();
+        return await db.Errors.AsNoTracking().Where(e => e.Seq > afterSeq).OrderBy(e => e.Seq).ToListAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the file takes a write lock now (the health check).</summary>
+    public async Task<bool> IsWritableAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var db = _open();
+            await db.Database.ExecuteSqlRawAsync("BEGIN IMMEDIATE; ROLLBACK;", ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return false;
+        }
+    }
+}
