@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Steward.Core.Handlers;
 using Steward.Core.Node;
 
 namespace Steward.TestSupport;
@@ -6,7 +7,8 @@ namespace Steward.TestSupport;
 /// <summary>An in-process node with its own data folder, started against the test's broker.</summary>
 public static class TestNode
 {
-    public static async Task<NodeRuntime> StartAsync(string brokerUrl, string name, Action<StewardOptions>? configure = null)
+    public static async Task<NodeRuntime> StartAsync(
+        string brokerUrl, string name, Action<StewardOptions>? configure = null, IEnumerable<IMethodHandler>? extraHandlers = null)
     {
         var options = new StewardOptions
         {
@@ -14,7 +16,7 @@ public static class TestNode
             DataFolder = Directory.CreateTempSubdirectory($"steward-{name}-").FullName,
         };
         configure?.Invoke(options);
-        var node = new NodeRuntime(options, TimeProvider.System, NullLoggerFactory.Instance);
+        var node = new NodeRuntime(options, TimeProvider.System, NullLoggerFactory.Instance, extraHandlers);
         await node.StartAsync(CancellationToken.None);
         await node.Receiving.WaitAsync(TimeSpan.FromSeconds(15));
         return node;

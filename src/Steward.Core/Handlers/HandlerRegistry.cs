@@ -20,10 +20,11 @@ public sealed class HandlerRegistry
         NodeContext node, NodeStore store, CancellationRegistry<(string, long)> runningMethods, TimeProvider time,
         IReadOnlyCollection<string> served, IEnumerable<IMethodHandler> extra)
     {
+        var fileLocks = new FileWriteLocks();
         IMethodHandler[] builtIn =
         [
-            new CliCommandHandler(), new ToFileAppendHandler(node), new NoneHandler(),
-            new ErrorLogHandler(node, store, time), new OpCancelHandler(runningMethods),
+            new CliCommandHandler(), new ToFileAppendHandler(node, fileLocks), new NoneHandler(),
+            new ErrorLogHandler(node, store, fileLocks, time), new OpCancelHandler(runningMethods),
         ];
         var extraHandlers = extra.ToList();
         return new(builtIn.Where(b => extraHandlers.All(e => e.Method != b.Method)).Concat(extraHandlers), served);

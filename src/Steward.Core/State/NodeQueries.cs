@@ -17,6 +17,12 @@ public sealed class NodeQueries
         return await db.Outbound.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct).ConfigureAwait(false);
     }
 
+    public async Task<int> CountInStateAsync(string state, CancellationToken ct)
+    {
+        await using var db = _open();
+        return await db.Outbound.CountAsync(m => m.State == state, ct).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<MessageEvent>> EventsAsync(long id, long afterSeq, CancellationToken ct)
     {
         await using var db = _open();

@@ -20,7 +20,7 @@ public sealed class NodeToNodeTests(NatsServerFixture broker)
             ToNode = receiver.NodeName, Method = Methods.CliCommand, MethodArgs = ["bash", "-c", "echo $((6*7))"], Directory = "answers", FileName = "out.txt",
         });
 
-        await WaitForStateAsync(sender, ids[0], MessageStates.Done);
+        await Wait.ForStateAsync(sender, ids[0], MessageStates.Done);
         var file = Path.Combine(sender.Context.FilesFolder, "answers", receiver.NodeName, "out.txt");
         Assert.Equal("42\n", await File.ReadAllTextAsync(file));
     }
@@ -33,7 +33,7 @@ public sealed class NodeToNodeTests(NatsServerFixture broker)
 
         var ids = await sender.Intake.AcceptAsync(new Message { ToNode = receiver.NodeName, Method = Methods.CliCommand, MethodArgs = ["true"] });
 
-        var row = await WaitForStateAsync(sender, ids[0], MessageStates.Rejected);
+        var row = await Wait.ForStateAsync(sender, ids[0], MessageStates.Rejected);
         Assert.Equal(1, row.Attempts);
         Assert.Contains($"not served by node {receiver.NodeName}", row.LastError, StringComparison.Ordinal);
     }
@@ -49,7 +49,7 @@ public sealed class NodeToNodeTests(NatsServerFixture broker)
             ToNode = nobody, Method = Methods.CliCommand, MethodArgs = ["true"], AckTimeout = 1, Retries = 2, RetryWait = 1,
         });
 
-        var row = await WaitForStateAsync(sender, ids[0], MessageStates.Failed);
+        var row = await Wait.ForStateAsync(sender, ids[0], MessageStates.Failed);
         Assert.Equal(3, row.Attempts);
         Assert.Equal($"toNode: {nobody}, fromNode: {sender.NodeName}, method: REQCliCommand: max retries reached, check if node is up and running and if it got a subscriber for the given REQ type", row.LastError);
     }
@@ -68,13 +68,5 @@ public sealed class NodeToNodeTests(NatsServerFixture broker)
         var second = (await again.Intake.AcceptAsync(message))[0];
 
         Assert.Equal(first + 1, second);
-    }
-
-    private static async Task<OutboundMessage> WaitForStateAsync(NodeRuntime node, long id, string state)
-    {
-        OutboundMessage? row = null;
-        await Until.TrueAsync($"message {id} is {state}", async () =>
-            (row = await node.Store.Queries.FindOutboundAsync(id, CancellationToken.None))?.State == state);
-        return row!;
     }
 }

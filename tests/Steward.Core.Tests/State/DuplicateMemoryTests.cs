@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Steward.Core.Messages;
+using Steward.Core.State;
+using Steward.TestSupport;
+
+namespace Steward.Core.Tests.State;
+
+public sealed class DuplicateMemoryTests
+{
+    [Fact]
+    public async Task A_received_message_is_recognised_again_until_it_is_older_than_the_retention()
+    {
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var store = new NodeStore(Directory.CreateTempSubdirectory("steward-dedup-").FullName, "FULL", clock, NullLogger.Instance);
+        var message = new Message { FromNode = "central", Id = 42, ToNode = "ship1", Method = Methods.None };
+        Assert.True(await store.AddInboundAsync(message));
+        await store.FinishInboundAsync(message);
+
+        clock.Advance(TimeSpan.FromDays(6));
+        Assert.Equal(0, await store.ForgetInboundOlderThanAsync(TimeSpan.FromDays(7), CancellationToken.None));
+        Assert.False(await store.AddInboundAsync(message));
+
+        clock.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(1, await store.ForgetInboundOlderThanAsync(TimeSpan.FromDays(7), CancellationToken.None));
+        Assert.True(await store.AddInboundAsync(message));
+    }
+}
