@@ -25,6 +25,7 @@ public sealed class GatewayFactory(string brokerUrl, string nodeName = "central"
         builder.UseSetting("Steward:Broker", brokerUrl);
         builder.UseSetting("Steward:DataFolder", DataFolder);
         builder.UseSetting("Steward:NodeName", NodeName);
+        builder.UseSetting("Steward:CentralNodeName", NodeName);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
     }
 }

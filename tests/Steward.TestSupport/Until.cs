@@ -11,6 +11,14 @@ public static class Until
             if (clock.Elapsed > (timeout ?? TimeSpan.FromSeconds(20))) throw new TimeoutException($"Timed out waiting until {what}");
     }
 
+    /// <summary>Polls until <paramref name="read"/> gives a value, and returns it.</summary>
+    public static async Task<T> ValueAsync<T>(string what, Func<T?> read, TimeSpan? timeout = null) where T : class
+    {
+        T? value = null;
+        await TrueAsync(what, () => (value = read()) is not null, timeout);
+        return value!;
+    }
+
     public static Task TrueAsync(string what, Func<bool> condition, TimeSpan? timeout = null) =>
         TrueAsync(what, () => Task.FromResult(condition()), timeout);
 }

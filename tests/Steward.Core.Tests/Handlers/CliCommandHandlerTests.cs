@@ -44,22 +44,10 @@ public sealed class CliCommandHandlerTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
 
         var result = await _handler.HandleAsync(
-            new Message { MethodArgs = ["bash", "-c", $"sleep 300 & exec -a {marker} sleep 301"], MethodTimeout = 1 }, timeout.Token);
+            new Message { MethodArgs = ["bash", "-c", $"(exec -a {marker}-child sleep 300) & exec -a {marker} sleep 301"], MethodTimeout = 1 }, timeout.Token);
 
         Assert.Null(result.ExitCode);
         Assert.StartsWith("method timed out", result.Error, StringComparison.Ordinal);
-        await Until.TrueAsync("no process of the command is left", () => !ProcessesNamed("sleep 300").Any() && !ProcessesNamed(marker).Any());
-    }
-
-    private static IEnumerable<int> ProcessesNamed(string text) =>
-        Directory.EnumerateDirectories("/proc").Select(d => Path.GetFileName(d))
-            .Where(d => int.TryParse(d, out _))
-            .Where(pid => File.Exists($"/proc/{pid}/cmdline") && TryRead($"/proc/{pid}/cmdline").Replace('\0', ' ').Contains(text, StringComparison.Ordinal))
-            .Select(int.Parse);
-
-    private static string TryRead(string path)
-    {
-        try { return File.ReadAllText(path); }
-        catch (IOException) { return ""; }
+        await Until.TrueAsync("no process of the command is left", () => !Processes.WithCommandLine(marker).Any());
     }
 }

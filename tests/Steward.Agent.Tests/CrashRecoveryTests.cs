@@ -1,0 +1,63 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Steward.TestSupport;
+
+namespace Steward.Agent.Tests;
+
+/// <summary>Real processes killed with SIGKILL, as when power is lost, then started again on the same data folder.</summary>
+[Collection(BrokerCollection.Name)]
+public sealed class CrashRecoveryTests(NatsServerFixture broker)
+{
+    private readonly RunCounter _runs = new();
+
+    [Fact]
+    public async Task Messages_waiting_for_a_stopped_agent_survive_a_killed_gateway_and_each_runs_once()
+    {
+        var central = Names.Next("central");
+        var ship = Names.Next("ship");
+        var data = Directory.CreateTempSubdirectory("steward-central-").FullName;
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        string[] gatewayArgs = ["--node", central, "--central", central, "--broker", broker.Url, "--data", data, "--urls", url];
+        using var client = new HttpClient { BaseAddress = new Uri(url) };
+        var messages = Enumerable.Range(1, 50).Select(i =>
+            new { toNode = ship, method = "REQCliCommand", methodArgs = _runs.Command($"run{i}"), ACKTimeout = 1, retries = 200, retryWait = 1 });
+
+        long[] ids;
+        await using (var gateway = await HostProcess.StartAsync(HostProcess.Gateway, gatewayArgs))
+        {
+            ids = await client.PostMessagesAsync(JsonSerializer.Serialize(messages));
+            await gateway.KillAsync();
+        }
+        await using var restarted = await HostProcess.StartAsync(HostProcess.Gateway, gatewayArgs);
+        await using var agent = await TestNode.StartAsync(broker.Url, ship);
+
+        await Until.TrueAsync("all 50 messages are done", async () =>
+            (await Task.WhenAll(ids.Select(id => client.StateOfAsync(id)))).All(s => s == "done"), TimeSpan.FromSeconds(90));
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => $"run{i}").Order(), _runs.Lines.Order());
+    }
+
+    [Fact]
+    public async Task A_command_cut_off_by_a_killed_agent_runs_again_when_the_agent_restarts_and_replies()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var ship = Names.Next("ship");
+        await using var gateway = new GatewayFactory(broker.Url, Names.Next("central"));
+        using var client = await gateway.CreateReadyClientAsync();
+        var data = Directory.CreateTempSubdirectory("steward-ship-").FullName;
+        string[] agentArgs = ["--node", ship, "--broker", broker.Url, "--data", data, "--central", gateway.NodeName];
+        var command = new[] { "bash", "-c", $"echo start >> '{_runs.Path}'; sleep 2; echo finished" };
+
+        long id;
+        await using (var agent = await HostProcess.StartAsync(HostProcess.Agent, agentArgs))
+        {
+            id = (await client.PostMessagesAsync(JsonSerializer.Serialize(new { toNode = ship, method = "REQCliCommand", methodArgs = command, methodTimeout = 30 })))[0];
+            await Until.TrueAsync("the command started", () => _runs.Lines.Count == 1);
+            await agent.KillAsync();
+        }
+        await using var restarted = await HostProcess.StartAsync(HostProcess.Agent, agentArgs);
+
+        var events = await client.ReadEventsUntilFinalAsync(id, timeout.Token);
+        Assert.Equal("finished\n", events.Single(e => e.Event == "reply").Field("output"));
+        Assert.Equal(["start", "start"], _runs.Lines);
+    }
+}

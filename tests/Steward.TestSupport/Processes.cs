@@ -1,0 +1,19 @@
+namespace Steward.TestSupport;
+
+/// <summary>What <c>ps</c> would show: the processes whose command line contains a marker.</summary>
+public static class Processes
+{
+    public static IEnumerable<int> WithCommandLine(string marker) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => int.TryParse(name, out _))
+            .Where(pid => Read($"/proc/{pid}/cmdline").Replace('\0', ' ').Contains(marker, StringComparison.Ordinal))
+            .Select(pid => int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture));
+
+    private static string Read(string path)
+    {
+        try { return File.ReadAllText(path); }
+        catch (IOException) { return ""; }
+        catch (UnauthorizedAccessException) { return ""; }
+    }
+}
