@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Steward.Core.Messages;
@@ -11,6 +12,7 @@ namespace Steward.Core.State;
 /// </summary>
 public sealed class NodeStore : IAsyncDisposable
 {
+    private readonly SqliteConnection _writer;
     private readonly WriteQueue _writes;
     private readonly Func<StewardDb> _open;
     private readonly TimeProvider _time;
@@ -18,10 +20,12 @@ public sealed class NodeStore : IAsyncDisposable
     public NodeStore(string dataFolder, string synchronous, TimeProvider time, ILogger logger)
     {
         Directory.CreateDirectory(dataFolder);
-        var options = SqliteFile.Options(Path.Combine(dataFolder, "steward.db"), synchronous);
-        SqliteFile.Create(options);
-        _open = () => new StewardDb(options);
-        _writes = new WriteQueue(_open, logger);
+        var path = Path.Combine(dataFolder, "steward.db");
+        var readers = SqliteFile.ReaderOptions(path);
+        SqliteFile.Create(readers);
+        _open = () => new StewardDb(readers);
+        _writer = SqliteFile.OpenWriter(path, synchronous);
+        _writes = new WriteQueue(_writer, logger);
         _time = time;
         Queries = new NodeQueries(_open);
     }
@@ -29,6 +33,9 @@ public sealed class NodeStore : IAsyncDisposable
     public EventSignals Signals { get; } = new();
 
     public NodeQueries Queries { get; }
+
+    /// <summary>Raised after a state change of an outbound message is committed (message id, new state).</summary>
+    public event Action<long, string>? StateChanged;
 
     private DateTime Now => _time.GetUtcNow().UtcDateTime;
 
@@ -38,19 +45,15 @@ public sealed class NodeStore : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<Message>> AddOutboundAsync(IReadOnlyList<Message> messages, Message? finishing = null)
     {
-        var stored = await _writes.EnqueueAsync(db =>
+        var stored = await _writes.EnqueueAsync(hot =>
         {
-            if (finishing is not null) Finish(db, finishing);
-            var sequence = db.Sequences.Find(IdSequence.Messages) ?? db.Sequences.Add(new() { Name = IdSequence.Messages }).Entity;
+            var now = Now;
+            if (finishing is not null) hot.FinishInbound(finishing.FromNode!, finishing.Id, now);
             return messages.Select(m =>
             {
-                var message = m with { Id = ++sequence.Last };
-                db.Outbound.Add(new OutboundMessage
-                {
-                    Id = message.Id, ToNode = message.ToNode!, Method = message.Method!, CreatedAt = Now, UpdatedAt = Now,
-                    Json = JsonSerializer.Serialize(message, StewardJson.Default.Message),
-                });
-                db.Events.Add(StateEvent(message.Id, message.ToNode!, MessageStates.Queued, attempt: null, error: null));
+                var message = m with { Id = hot.NextId() };
+                hot.InsertOutbound(message.Id, message.ToNode!, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), MessageStates.Queued, now);
+                hot.InsertEvent(StateEvent(message.Id, message.ToNode!, MessageStates.Queued, attempt: null, error: null, now));
                 return message;
             }).ToList();
         }).ConfigureAwait(false);
@@ -61,28 +64,26 @@ public sealed class NodeStore : IAsyncDisposable
     /// <summary>Moves an outbound message to <paramref name="state"/>; false when it had already moved past it or ended.</summary>
     public async Task<bool> SetStateAsync(long id, string state, int? attempt = null, string? error = null)
     {
-        var moved = await _writes.EnqueueAsync(db =>
+        var moved = await _writes.EnqueueAsync(hot =>
         {
-            var row = db.Outbound.Find(id);
-            if (row is null || !MessageStates.CanMove(row.State, state)) return false;
-            row.State = state;
-            row.Attempts = attempt ?? row.Attempts;
-            row.LastError = error ?? row.LastError;
-            row.UpdatedAt = Now;
-            db.Events.Add(StateEvent(id, row.ToNode, state, attempt, error));
+            if (hot.FindOutbound(id) is not { } row || !MessageStates.CanMove(row.State, state)) return false;
+            var now = Now;
+            hot.UpdateOutbound(id, state, attempt, error, now);
+            hot.InsertEvent(StateEvent(id, row.ToNode, state, attempt, error, now));
             return true;
         }).ConfigureAwait(false);
         Signals.Notify(id);
+        if (moved) StateChanged?.Invoke(id, state);
         return moved;
     }
 
     /// <summary>Records what came back for outbound message <paramref name="id"/>: reply output or a reported error.</summary>
     public async Task AddEventAsync(long id, string kind, string node, string? output, int? exitCode = null)
     {
-        await _writes.EnqueueAsync(db =>
+        await _writes.EnqueueAsync(hot =>
         {
-            if (db.Outbound.Find(id) is null) return;
-            db.Events.Add(new MessageEvent
+            if (hot.FindOutbound(id) is null) return;
+            hot.InsertEvent(new MessageEvent
             {
                 MessageId = id, Kind = kind, Node = node, At = Now, ExitCode = exitCode,
                 Output = kind == EventKinds.Error ? null : output, Error = kind == EventKinds.Error ? output : null,
@@ -92,20 +93,16 @@ public sealed class NodeStore : IAsyncDisposable
     }
 
     /// <summary>Stores a received message; false when <c>(fromNode, id)</c> was seen before, so it must not run again.</summary>
-    public Task<bool> AddInboundAsync(Message message) => _writes.EnqueueAsync(db =>
+    public Task<bool> AddInboundAsync(Message message) => _writes.EnqueueAsync(hot =>
+        hot.InsertInbound(message.FromNode!, message.Id, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), Now));
+
+    public Task FinishInboundAsync(Message message) => _writes.EnqueueAsync(hot => hot.FinishInbound(message.FromNode!, message.Id, Now));
+
+    public Task<ErrorEntry> AddErrorAsync(ErrorEntry entry) => _writes.EnqueueAsync(hot =>
     {
-        if (db.Inbound.Find(message.FromNode, message.Id) is not null) return false;
-        db.Inbound.Add(new InboundMessage
-        {
-            FromNode = message.FromNode!, Id = message.Id, Method = message.Method!, ReceivedAt = Now,
-            Json = JsonSerializer.Serialize(message, StewardJson.Default.Message),
-        });
-        return true;
+        entry.Seq = hot.InsertError(entry);
+        return entry;
     });
-
-    public Task FinishInboundAsync(Message message) => _writes.EnqueueAsync(db => Finish(db, message));
-
-    public Task<ErrorEntry> AddErrorAsync(ErrorEntry entry) => _writes.EnqueueAsync(db => db.Errors.Add(entry).Entity);
 
     /// <summary>Forgets finished received messages older than <paramref name="age"/>: the bound on the duplicate memory.</summary>
     public async Task<int> ForgetInboundOlderThanAsync(TimeSpan age, CancellationToken ct)
@@ -115,15 +112,12 @@ public sealed class NodeStore : IAsyncDisposable
         return await db.Inbound.Where(m => m.State == InboundStates.Done && m.FinishedAt < before).ExecuteDeleteAsync(ct).ConfigureAwait(false);
     }
 
-    private void Finish(StewardDb db, Message message)
+    private static MessageEvent StateEvent(long id, string node, string state, int? attempt, string? error, DateTime now) =>
+        new() { MessageId = id, Kind = EventKinds.State, Node = node, State = state, Attempt = attempt, Error = error, At = now };
+
+    public async ValueTask DisposeAsync()
     {
-        if (db.Inbound.Find(message.FromNode, message.Id) is not { } row) return;
-        row.State = InboundStates.Done;
-        row.FinishedAt = Now;
+        await _writes.DisposeAsync().ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
     }
-
-    private MessageEvent StateEvent(long id, string node, string state, int? attempt, string? error) =>
-        new() { MessageId = id, Kind = EventKinds.State, Node = node, State = state, Attempt = attempt, Error = error, At = Now };
-
-    public ValueTask DisposeAsync() => _writes.DisposeAsync();
 }

@@ -1,45 +1,39 @@
-using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Steward.Core.State;
 
-/// <summary>Opens a node's <c>steward.db</c> in WAL mode with the configured durability on every connection.</summary>
+/// <summary>
+/// A node's <c>steward.db</c>: created in WAL mode; one long-lived connection for the single writer (so the durability
+/// pragma is set once and no commit pays for opening a connection), pooled connections for readers.
+/// </summary>
 internal static class SqliteFile
 {
-    public static DbContextOptions<StewardDb> Options(string path, string synchronous) =>
-        new DbContextOptionsBuilder<StewardDb>()
-            .UseSqlite(new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString())
-            .AddInterceptors(new Pragmas(synchronous))
-            .Options;
+    public static DbContextOptions<StewardDb> ReaderOptions(string path) =>
+        new DbContextOptionsBuilder<StewardDb>().UseSqlite(ConnectionString(path)).Options;
+
+    public static SqliteConnection OpenWriter(string path, string synchronous)
+    {
+        var connection = new SqliteConnection(ConnectionString(path));
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+#pragma warning disable CA2100 // the level is one of a fixed list, checked by StewardOptions
+        pragmas.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous};";
+#pragma warning restore CA2100
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    public static DbContextOptions<StewardDb> WriterOptions(SqliteConnection writer) =>
+        new DbContextOptionsBuilder<StewardDb>().UseSqlite(writer).Options;
 
     public static void Create(DbContextOptions<StewardDb> options)
     {
         using var db = new StewardDb(options);
         db.Database.EnsureCreated();
-        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
     }
 
-    private sealed class Pragmas(string synchronous) : DbConnectionInterceptor
-    {
-        private readonly string _sql = $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=30000;";
-
-        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Run(connection);
-
-        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken ct = default)
-        {
-            Run(connection);
-            return Task.CompletedTask;
-        }
-
-        private void Run(DbConnection connection)
-        {
-            using var command = connection.CreateCommand();
-#pragma warning disable CA2100 // the value is checked against a fixed list by StewardOptions
-            command.CommandText = _sql;
-#pragma warning restore CA2100
-            command.ExecuteNonQuery();
-        }
-    }
+    // DefaultTimeout also bounds how long a command waits for a lock another connection holds.
+    private static string ConnectionString(string path) =>
+        new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
 }

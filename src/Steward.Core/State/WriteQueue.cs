@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace Steward.Core.State;
@@ -12,26 +12,28 @@ internal sealed partial class WriteQueue : IAsyncDisposable
 {
     private const int MaxBatch = 512;
     private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new() { SingleReader = true });
-    private readonly Func<StewardDb> _open;
+    private readonly SqliteConnection _connection;
+    private readonly HotWrites _hot;
     private readonly ILogger _logger;
     private readonly Task _loop;
 
-    public WriteQueue(Func<StewardDb> open, ILogger logger)
+    public WriteQueue(SqliteConnection connection, ILogger logger)
     {
-        _open = open;
+        _connection = connection;
+        _hot = new HotWrites(connection);
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Runs <paramref name="apply"/> on the batch's context; its result is handed back once committed.</summary>
-    public Task<T> EnqueueAsync<T>(Func<StewardDb, T> apply)
+    /// <summary>Runs <paramref name="apply"/> inside the batch's transaction; its result is handed back once committed.</summary>
+    public Task<T> EnqueueAsync<T>(Func<HotWrites, T> apply)
     {
         var write = new Write<T>(apply);
         ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
         return write.Completion.Task;
     }
 
-    public Task EnqueueAsync(Action<StewardDb> apply) => EnqueueAsync<bool>(db => { apply(db); return true; });
+    public Task EnqueueAsync(Action<HotWrites> apply) => EnqueueAsync<bool>(hot => { apply(hot); return true; });
 
     private async Task RunAsync()
     {
@@ -39,24 +41,25 @@ internal sealed partial class WriteQueue : IAsyncDisposable
         while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write)) batch.Add(write);
-            await CommitAsync(batch).ConfigureAwait(false);
+            Commit(batch);
             batch.Clear();
         }
     }
 
-    private async Task CommitAsync(List<Write> batch)
+    private void Commit(List<Write> batch)
     {
         try
         {
-            await using var db = _open();
-            foreach (var write in batch) write.Apply(db);
-            await db.SaveChangesAsync().ConfigureAwait(false);
+            using var transaction = _connection.BeginTransaction();
+            _hot.Begin(transaction);
+            foreach (var write in batch) write.Apply(_hot);
+            transaction.Commit();
             foreach (var write in batch) write.Commit();
         }
-        catch (DbUpdateException) when (batch.Count > 1)
+        catch (SqliteException) when (batch.Count > 1)
         {
             // One bad write must not fail its neighbours: commit them one by one.
-            foreach (var write in batch) await CommitAsync([write]).ConfigureAwait(false);
+            foreach (var write in batch) Commit([write]);
         }
 #pragma warning disable CA1031 // supervision boundary: the failure goes to the caller of the write, not up the writer loop
         catch (Exception ex)
@@ -71,20 +74,21 @@ internal sealed partial class WriteQueue : IAsyncDisposable
     {
         _writes.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _hot.Dispose();
     }
 
     private abstract class Write
     {
-        public abstract void Apply(StewardDb db);
+        public abstract void Apply(HotWrites hot);
         public abstract void Commit();
         public abstract void Fail(Exception ex);
     }
 
-    private sealed class Write<T>(Func<StewardDb, T> apply) : Write
+    private sealed class Write<T>(Func<HotWrites, T> apply) : Write
     {
         private T? _result;
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public override void Apply(StewardDb db) => _result = apply(db);
+        public override void Apply(HotWrites hot) => _result = apply(hot);
         public override void Commit() => Completion.TrySetResult(_result!);
         public override void Fail(Exception ex) => Completion.TrySetException(ex);
     }

@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Steward.Bench;
+
+/// <summary>The results table, with each row's throughput as a ratio of the raw NATS baseline at the same concurrency.</summary>
+internal static class Report
+{
+    public static string Markdown(IReadOnlyList<Measurement> results)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# Benchmark results").AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"- date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {Cpu()}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        text.AppendLine("- broker: nats-server on 127.0.0.1, started by the benchmark; payload 16 bytes");
+        text.AppendLine("- command: `dotnet run -c Release --project bench/Steward.Bench`").AppendLine();
+        text.AppendLine("| scenario | in flight | msgs/s | p50 ms | p99 ms | vs (a) |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            var baseline = results.First(b => b.Name.StartsWith("(a)", StringComparison.Ordinal) && b.InFlight == r.InFlight);
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Name} | {r.InFlight} | {r.PerSecond:F0} | {r.P50Ms:F3} | {r.P99Ms:F3} | {r.PerSecond / baseline.PerSecond:P1} |");
+        }
+        return text.ToString();
+    }
+
+    private static string Cpu() =>
+        File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "unknown CPU"
+            : "unknown CPU";
+}
