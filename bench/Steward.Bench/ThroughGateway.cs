@@ -19,8 +19,7 @@ internal sealed class ThroughGateway(string url) : IAsyncDisposable
     {
         var central = Names.Next("benchcentral");
         _gateway = await HostProcess.StartAsync(HostProcess.Gateway, "--node", central, "--central", central, "--broker", url,
-            "--data", Directory.CreateTempSubdirectory("steward-bench-").FullName, "--urls", _client.BaseAddress!.ToString().TrimEnd('/'),
-            "--Serilog:MinimumLevel:Default=Warning");
+            "--data", Directory.CreateTempSubdirectory("steward-bench-").FullName, "--urls", _client.BaseAddress!.ToString().TrimEnd('/'));
         _agent = await TestNode.StartAsync(url, _agentName);
     }
 

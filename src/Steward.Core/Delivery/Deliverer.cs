@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
@@ -16,6 +17,8 @@ namespace Steward.Core.Delivery;
 internal sealed partial class Deliverer(
     INatsConnection nats, NodeStore store, CancellationRegistry<long> deliveries, ErrorReporter errors, TimeProvider time, ILogger logger)
 {
+    private readonly ConcurrentDictionary<(int Resends, int RetryWait, int AckTimeout), ResiliencePipeline> _pipelines = new();
+
     public async Task DeliverAsync(Outgoing outgoing, CancellationToken stopping)
     {
         var message = outgoing.Message;
@@ -47,7 +50,8 @@ internal sealed partial class Deliverer(
             var answer = await Retries(message, attemptsSoFar).ExecuteAsync(async token =>
             {
                 attempt++;
-                await store.SetStateAsync(message.Id, attempt == 1 ? MessageStates.Sent : MessageStates.Retrying, attempt).ConfigureAwait(false);
+                // Not awaited: the state is for the operator and commits with the next group; the ACK path does not wait on it.
+                _ = store.SetStateAsync(message.Id, attempt == 1 ? MessageStates.Sent : MessageStates.Retrying, attempt);
                 var reply = await nats.RequestAsync<byte[], byte[]>(subject, payload,
                     replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(message.AckTimeout) }, cancellationToken: token).ConfigureAwait(false);
                 return JsonSerializer.Deserialize(reply.Data ?? [], StewardJson.Default.AckReply)!;
@@ -88,15 +92,17 @@ internal sealed partial class Deliverer(
     {
         var resendsLeft = Math.Max(0, message.Retries - Math.Max(0, attemptsSoFar - 1));
         if (resendsLeft == 0) return ResiliencePipeline.Empty;
-        return new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<NatsNoReplyException>().Handle<NatsNoRespondersException>(),
-            MaxRetryAttempts = resendsLeft,
-            Delay = TimeSpan.FromSeconds(message.RetryWait),
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            MaxDelay = TimeSpan.FromSeconds(Math.Max(message.RetryWait, message.AckTimeout * 4)),
-        }).Build();
+        // Pipelines are immutable and most messages share their limits, so one is built per distinct set of limits.
+        return _pipelines.GetOrAdd((resendsLeft, message.RetryWait, message.AckTimeout), limits =>
+            new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<NatsNoReplyException>().Handle<NatsNoRespondersException>(),
+                MaxRetryAttempts = limits.Resends,
+                Delay = TimeSpan.FromSeconds(limits.RetryWait),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                MaxDelay = TimeSpan.FromSeconds(Math.Max(limits.RetryWait, limits.AckTimeout * 4)),
+            }).Build());
     }
 
     private static partial class Log
