@@ -12,6 +12,8 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         var scale = args.Contains("--quick") ? 0.2 : 1.0;
+        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();   // e.g. --only b: one scenario, for a profiler
+        bool Runs(string scenario) => only is null || only == scenario;
         int Ops(int n) => Math.Max(64, (int)(n * scale));
         var payload = "0123456789abcdef"u8.ToArray();
         var results = new List<Measurement>();
@@ -19,13 +21,14 @@ public static class Program
         await broker.InitializeAsync();
         try
         {
-            await using (var raw = new RawNats(broker.Url))
+            if (Runs("a"))
             {
+                await using var raw = new RawNats(broker.Url);
                 await raw.StartAsync();
                 results.Add(await Measurement.RunAsync("(a) raw NATS request/reply", 1, Ops(5000), () => raw.RequestAsync(payload)));
                 results.Add(await Measurement.RunAsync("(a) raw NATS request/reply", 64, Ops(50000), () => raw.RequestAsync(payload)));
             }
-            foreach (var durability in new[] { "FULL", "OFF" })
+            foreach (var durability in Runs("b") ? new[] { "FULL", "OFF" } : [])
             {
                 await using var nodes = new NodeToNode(broker.Url, durability);
                 await nodes.StartAsync();
@@ -33,8 +36,9 @@ public static class Program
                 results.Add(await Measurement.RunAsync(name, 1, Ops(1000), () => nodes.DeliverAsync(payload)));
                 results.Add(await Measurement.RunAsync(name, 64, Ops(5000), () => nodes.DeliverAsync(payload)));
             }
-            await using (var gateway = new ThroughGateway(broker.Url))
+            if (Runs("c"))
             {
+                await using var gateway = new ThroughGateway(broker.Url);
                 await gateway.StartAsync();
                 results.Add(await Measurement.RunAsync("(c) POST /messages -> SSE reply (echo)", 1, Ops(300), gateway.RoundTripAsync));
                 results.Add(await Measurement.RunAsync("(c) POST /messages -> SSE reply (echo)", 64, Ops(2000), gateway.RoundTripAsync));
@@ -47,8 +51,8 @@ public static class Program
         var report = Report.Markdown(results);
         Console.WriteLine();
         Console.WriteLine(report);
-        if (!args.Contains("--no-write"))
-            await File.WriteAllTextAsync(Path.Combine(RepositoryRoot.Path, "bench", "RESULTS.md"), report);
+        if (only is null && !args.Contains("--no-write"))
+            await Report.WriteAsync(Path.Combine(RepositoryRoot.Path, "bench", "RESULTS.md"), report);
         return 0;
     }
 }

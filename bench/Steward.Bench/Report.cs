@@ -7,10 +7,23 @@ namespace Steward.Bench;
 /// <summary>The results table, with each row's throughput as a ratio of the raw NATS baseline at the same concurrency.</summary>
 internal static class Report
 {
+    private const string Begin = "<!-- results:begin (written by bench/Steward.Bench) -->";
+    private const string End = "<!-- results:end -->";
+
+    /// <summary>Replaces the generated part of the results file and keeps the hand-written analysis around it.</summary>
+    public static async Task WriteAsync(string path, string table)
+    {
+        var existing = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
+        var (begin, end) = (existing.IndexOf(Begin, StringComparison.Ordinal), existing.IndexOf(End, StringComparison.Ordinal));
+        var generated = $"{Begin}\n{table}{End}";
+        await File.WriteAllTextAsync(path, begin >= 0 && end > begin
+            ? existing[..begin] + generated + existing[(end + End.Length)..]
+            : $"# Benchmark results\n\n{generated}\n");
+    }
+
     public static string Markdown(IReadOnlyList<Measurement> results)
     {
         var text = new StringBuilder();
-        text.AppendLine("# Benchmark results").AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"- date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {Cpu()}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
         text.AppendLine("- broker: nats-server on 127.0.0.1, started by the benchmark; payload 16 bytes");
@@ -19,7 +32,7 @@ internal static class Report
         text.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
-            var baseline = results.First(b => b.Name.StartsWith("(a)", StringComparison.Ordinal) && b.InFlight == r.InFlight);
+            var baseline = results.FirstOrDefault(b => b.Name.StartsWith("(a)", StringComparison.Ordinal) && b.InFlight == r.InFlight) ?? r;
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {r.Name} | {r.InFlight} | {r.PerSecond:F0} | {r.P50Ms:F3} | {r.P99Ms:F3} | {r.PerSecond / baseline.PerSecond:P1} |");
         }

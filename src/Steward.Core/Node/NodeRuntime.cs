@@ -61,6 +61,9 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     public ErrorReporter Errors { get; }
     public INatsConnection Broker => _nats;
 
+    /// <summary>The subjects that have a running publisher now.</summary>
+    public IReadOnlyList<string> PublisherSubjects => _publishers.Running.Select(p => p.Subject).ToList();
+
     /// <summary>Completes once the node's subscription exists on the broker.</summary>
     public Task Receiving => _subscribed.Task;
 

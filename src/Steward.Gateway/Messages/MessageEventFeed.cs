@@ -11,14 +11,15 @@ internal sealed class MessageEventFeed(NodeStore store)
         while (true)
         {
             var next = store.Signals.NextAsync(id);
-            var events = await store.Queries.EventsAsync(id, after, ct);
-            if (events.Count == 0 && await store.Queries.FindOutboundAsync(id, ct) is { } row && MessageStates.IsFinal(row.State)) yield break;
-            foreach (var e in events)
+            // Read whether it is final *before* reading events: then every event up to the final state is in this read.
+            var wasFinal = await store.Queries.FindOutboundAsync(id, ct) is { } row && MessageStates.IsFinal(row.State);
+            foreach (var e in await store.Queries.EventsAsync(id, after, ct))
             {
                 yield return e;
                 after = e.Seq;
                 if (e.Kind == EventKinds.State && MessageStates.IsFinal(e.State!)) yield break;
             }
+            if (wasFinal) yield break;   // resumed after the final event: nothing more will come
             await next.WaitAsync(ct);
         }
     }

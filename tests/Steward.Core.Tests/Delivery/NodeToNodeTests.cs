@@ -69,4 +69,20 @@ public sealed class NodeToNodeTests(NatsServerFixture broker)
 
         Assert.Equal(first + 1, second);
     }
+
+    [Fact]
+    public async Task A_publisher_is_started_for_a_subject_on_demand_and_retires_when_idle()
+    {
+        await using var sender = await TestNode.StartAsync(broker.Url, Names.Next("central"), o => o.PublisherIdleSeconds = 1);
+        await using var receiver = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
+        var subject = Subjects.For(receiver.NodeName, Methods.None);
+
+        var first = await sender.Intake.AcceptAsync(new Message { ToNode = receiver.NodeName, Method = Methods.None });
+        Assert.Contains(subject, sender.PublisherSubjects);
+        await Wait.ForStateAsync(sender, first[0], MessageStates.Done);
+        await Until.TrueAsync("the idle publisher retired", () => !sender.PublisherSubjects.Contains(subject));
+
+        var second = await sender.Intake.AcceptAsync(new Message { ToNode = receiver.NodeName, Method = Methods.None });
+        await Wait.ForStateAsync(sender, second[0], MessageStates.Done);
+    }
 }
