@@ -35,7 +35,15 @@ public static class Program
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
         builder.Services.AddStewardNode(options);
-        await builder.Build().RunAsync();
+        try
+        {
+            await builder.Build().RunAsync();
+        }
+        catch (StewardStartupException e)
+        {
+            await Console.Error.WriteLineAsync($"Steward.Agent: {e.Message}");
+            return 2;
+        }
         return 0;
     }
 }

@@ -62,5 +62,13 @@ app.UseSwaggerUI(ui =>
 });
 app.MapHealthEndpoints();
 app.MapMessageEndpoints();
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (StewardStartupException e)
+{
+    Console.Error.WriteLine($"Steward.Gateway: {e.Message}");
+    return 2;
+}
 return 0;

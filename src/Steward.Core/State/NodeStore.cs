@@ -22,7 +22,7 @@ public sealed class NodeStore : IAsyncDisposable
         Directory.CreateDirectory(dataFolder);
         var path = Path.Combine(dataFolder, "steward.db");
         var readers = SqliteFile.ReaderOptions(path);
-        SqliteFile.Create(readers);
+        SqliteFile.Create(readers, path);
         _open = () => new StewardDb(readers);
         _writer = SqliteFile.OpenWriter(path, synchronous);
         _writes = new WriteQueue(_writer, logger);

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Steward.Core.Node;
 
 namespace Steward.Core.State;
 
@@ -27,10 +28,22 @@ internal static class SqliteFile
     public static DbContextOptions<StewardDb> WriterOptions(SqliteConnection writer) =>
         new DbContextOptionsBuilder<StewardDb>().UseSqlite(writer).Options;
 
-    public static void Create(DbContextOptions<StewardDb> options)
+    /// <summary>The shape of the tables; raise it with every change to <see cref="StewardDb"/>'s model.</summary>
+    public const int SchemaVersion = 1;
+
+    /// <summary>Creates the tables in a new file; refuses a file whose tables another version of Steward made.</summary>
+    public static void Create(DbContextOptions<StewardDb> options, string path)
     {
         using var db = new StewardDb(options);
-        db.Database.EnsureCreated();
+        if (db.Database.EnsureCreated())
+        {
+            db.Database.ExecuteSqlRaw($"PRAGMA user_version={SchemaVersion};");
+            return;
+        }
+        var found = db.Database.SqlQueryRaw<int>("SELECT user_version AS Value FROM pragma_user_version").AsEnumerable().First();
+        if (found != SchemaVersion)
+            throw new StewardStartupException(
+                $"{path} has schema version {found} but this Steward needs {SchemaVersion}; move the file aside (its messages stay readable with sqlite3) and start again");
     }
 
     // DefaultTimeout also bounds how long a command waits for a lock another connection holds.
