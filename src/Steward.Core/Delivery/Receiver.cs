@@ -53,7 +53,7 @@ internal sealed partial class Receiver(string nodeName, HandlerRegistry handlers
         var errors = MessageValidator.ValidateReceived(message);
         if (errors.Count > 0) return "invalid message: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
         if (message.ToNode != nodeName) return $"message for '{message.ToNode}' arrived at node '{nodeName}'";
-        return handlers.Find(message.Method!) is null ? $"method {message.Method} is not served by node {nodeName}" : null;
+        return handlers.Find(message.Method!) is { } handler ? handler.Refusal(message) : $"method {message.Method} is not served by node {nodeName}";
     }
 
     private static async Task AnswerAsync(NatsMsg<byte[]> msg, AckReply answer, CancellationToken ct)

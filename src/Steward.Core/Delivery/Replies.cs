@@ -13,7 +13,7 @@ internal static class Replies
     public static Message For(Message request, HandlerResult result) => new()
     {
         ToNode = request.FromNode,
-        Method = request.ReplyMethod ?? Methods.DefaultReply,
+        Method = request.ReplyMethod ?? (request.Method == Methods.Ping ? Methods.Pong : Methods.DefaultReply),
         MethodArgs = request.ReplyMethodArgs,
         AckTimeout = request.ReplyACKTimeout,
         Retries = request.ReplyRetries,

@@ -9,7 +9,7 @@ namespace Steward.Core.Handlers;
 /// <c>REQErrorLog</c> on central: keeps the line in the database, appends it to
 /// <c>data/errorLog/&lt;node&gt;/error.log</c>, and shows it on the stream of the message it concerns.
 /// </summary>
-internal sealed class ErrorLogHandler(NodeContext node, NodeStore store, FileWriteLocks locks, TimeProvider time) : IMethodHandler
+internal sealed class ErrorLogHandler(NodeContext node, NodeStore store, NodeFiles files, TimeProvider time) : IMethodHandler
 {
     public string Method => Methods.ErrorLog;
 
@@ -21,9 +21,7 @@ internal sealed class ErrorLogHandler(NodeContext node, NodeStore store, FileWri
         {
             At = time.GetUtcNow().UtcDateTime, Node = message.FromNode!, Line = line, MessageFromNode = concerns?.FromNode, MessageId = concerns?.Id,
         }).ConfigureAwait(false);
-        var path = SafeFile.Resolve(node.FilesFolder, "errorLog", message.FromNode, "error.log");
-        using (await locks.AcquireAsync(path, ct).ConfigureAwait(false))
-            await File.AppendAllTextAsync(path, line + "\n", ct).ConfigureAwait(false);
+        await files.WriteAsync(["errorLog", message.FromNode, "error.log"], Encoding.UTF8.GetBytes(line + "\n"), append: true, ct).ConfigureAwait(false);
         if (concerns is { Id: > 0 } && concerns.FromNode == node.NodeName)
             await store.AddEventAsync(concerns.Id, EventKinds.Error, message.FromNode!, line).ConfigureAwait(false);
         return HandlerResult.Empty;

@@ -18,13 +18,14 @@ public sealed class HandlerRegistry
     /// <summary>Every built-in handler, plus <paramref name="extra"/> ones (which replace a built-in of the same method).</summary>
     internal static HandlerRegistry Create(
         NodeContext node, NodeStore store, CancellationRegistry<(string, long)> runningMethods, TimeProvider time,
-        IReadOnlyCollection<string> served, IEnumerable<IMethodHandler> extra)
+        HttpClient http, IReadOnlyCollection<string> served, IEnumerable<IMethodHandler> extra)
     {
-        var fileLocks = new FileWriteLocks();
+        var files = new NodeFiles(node);
         IMethodHandler[] builtIn =
         [
-            new CliCommandHandler(), new ToFileAppendHandler(node, fileLocks), new NoneHandler(),
-            new ErrorLogHandler(node, store, fileLocks, time), new OpCancelHandler(runningMethods),
+            new CliCommandHandler(), new ToFileAppendHandler(files), new ToFileHandler(files), new ToConsoleHandler(Console.Out),
+            new NoneHandler(), new ErrorLogHandler(node, store, files, time), new OpCancelHandler(runningMethods),
+            new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http),
         ];
         var extraHandlers = extra.ToList();
         return new(builtIn.Where(b => extraHandlers.All(e => e.Method != b.Method)).Concat(extraHandlers), served);

@@ -7,6 +7,9 @@ public interface IMethodHandler
 {
     string Method { get; }
 
+    /// <summary>Why this node will never run <paramref name="message"/>, checked before it is ACKed; null when it will.</summary>
+    string? Refusal(Message message) => null;
+
     /// <summary>Runs the method; <paramref name="ct"/> fires at <c>methodTimeout</c> or when the node stops.</summary>
     Task<HandlerResult> HandleAsync(Message message, CancellationToken ct);
 }

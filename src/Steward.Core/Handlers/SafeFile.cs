@@ -1,17 +1,30 @@
 namespace Steward.Core.Handlers;
 
-/// <summary>Resolves where a file method writes, refusing any path that would leave the node's files folder.</summary>
+/// <summary>Where a file method may write: inside the node's files folder, also after following every link on the way.</summary>
 internal static class SafeFile
 {
-    public static string Resolve(string filesFolder, params string?[] parts)
+    /// <summary>Why the path may not be written, or null when it may; creates nothing.</summary>
+    public static string? Problem(string filesFolder, string?[] parts)
     {
         var root = Path.GetFullPath(filesFolder);
-        var path = Path.GetFullPath(Path.Combine([root, .. parts.Where(p => !string.IsNullOrEmpty(p)).Cast<string>()]));
-        if (!IsInside(root, path)) throw new MessageRejectedException($"path '{path}' is outside the data folder");
+        var path = Combine(root, parts);
+        if (!IsInside(root, path)) return $"path '{path}' is outside the data folder";
+        return IsInside(root, FollowLinks(path)) ? null : $"path '{path}' leads outside the data folder through a link";
+    }
+
+    /// <summary>The full path, with its folders created; throws <see cref="MessageRejectedException"/> for a path that escapes.</summary>
+    public static string Resolve(string filesFolder, string?[] parts)
+    {
+        if (Problem(filesFolder, parts) is { } before) throw new MessageRejectedException(before);
+        var path = Combine(Path.GetFullPath(filesFolder), parts);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (!IsInside(root, FollowLinks(path))) throw new MessageRejectedException($"path '{path}' leads outside the data folder through a link");
+        // Again after creating: a link may have appeared in between.
+        if (Problem(filesFolder, parts) is { } after) throw new MessageRejectedException(after);
         return path;
     }
+
+    private static string Combine(string root, string?[] parts) =>
+        Path.GetFullPath(Path.Combine([root, .. parts.Where(p => !string.IsNullOrEmpty(p)).Cast<string>()]));
 
     private static bool IsInside(string root, string path) =>
         path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);

@@ -20,6 +20,8 @@ public static class MessageValidator
         ValidateMethod("relayReplyMethod", message.RelayReplyMethod, required: false, Add);
         if (message.Method is Methods.CliCommand or Methods.CliCommandCont && message.MethodArgs is not { Length: > 0 })
             Add("methodArgs", $"{message.Method} needs the command as methodArgs, e.g. [\"bash\",\"-c\",\"uptime\"]");
+        if (message.Method == Methods.HttpGet && !IsHttpUrl(message.MethodArgs))
+            Add("methodArgs", "REQHttpGet needs an absolute http or https URL as methodArgs[0]");
         if (message.FromNode is not null && !NodeName.IsValid(message.FromNode))
             Add("fromNode", $"fromNode must match {NodeName.Rule}");
         if (message.RelayViaNode is not null && !NodeName.IsValid(message.RelayViaNode))
@@ -62,6 +64,9 @@ public static class MessageValidator
             foreach (var node in nodes ?? [])
                 if (!NodeName.IsValid(node)) add(field, $"'{node}' must match {NodeName.Rule}");
     }
+
+    private static bool IsHttpUrl(string[]? args) =>
+        args is [var url, ..] && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private static void ValidateMethod(string field, string? method, bool required, Action<string, string> add)
     {

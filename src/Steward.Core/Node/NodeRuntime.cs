@@ -22,6 +22,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     private readonly AuditLog _audit;
     private readonly MessageCanceller _canceller;
     private readonly TimeProvider _time;
+    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };   // REQHttpGet's limit is methodTimeout
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
@@ -42,7 +43,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         var deliveries = new CancellationRegistry<long>();
         var runningMethods = new CancellationRegistry<(string, long)>();
         Errors = new ErrorReporter(options, time, loggers.CreateLogger<ErrorReporter>());
-        Handlers = HandlerRegistry.Create(Context, Store, runningMethods, time, options.Methods, extraHandlers ?? []);
+        Handlers = HandlerRegistry.Create(Context, Store, runningMethods, time, _http, options.Methods, extraHandlers ?? []);
         var deliverer = new Deliverer(_nats, Store, deliveries, Errors, time, loggers.CreateLogger<Deliverer>());
         _publishers = new Publishers(subject => new Publisher(subject, deliverer.DeliverAsync, _tasks, TimeSpan.FromSeconds(options.PublisherIdleSeconds), time));
         Intake = new MessageIntake(options, Store, _audit, _publishers.Enqueue);
@@ -119,6 +120,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         await _tasks.DisposeAsync().ConfigureAwait(false);
         await closing.ConfigureAwait(false);
         await _audit.DisposeAsync().ConfigureAwait(false);
+        _http.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
         Log.Stopped(_logger, NodeName);
     }

@@ -12,7 +12,7 @@ public sealed class ToFileAppendHandlerTests
     [Fact]
     public async Task Data_is_appended_under_directory_and_the_node_that_ran_the_method()
     {
-        var handler = new ToFileAppendHandler(_node, new FileWriteLocks());
+        var handler = new ToFileAppendHandler(new NodeFiles(_node));
         var message = new Message { FromNode = "ship1", Directory = "logs/daily", FileName = "up.txt", Data = "one\n"u8.ToArray() };
 
         await handler.HandleAsync(message, CancellationToken.None);
@@ -29,7 +29,7 @@ public sealed class ToFileAppendHandlerTests
         Directory.CreateSymbolicLink(Path.Combine(_node.FilesFolder, "escape", "ship1"), outside);
         var message = new Message { FromNode = "ship1", Directory = "escape", FileName = "x.txt", Data = "pwned"u8.ToArray() };
 
-        await Assert.ThrowsAsync<MessageRejectedException>(() => new ToFileAppendHandler(_node, new FileWriteLocks()).HandleAsync(message, CancellationToken.None));
+        await Assert.ThrowsAsync<MessageRejectedException>(() => new ToFileAppendHandler(new NodeFiles(_node)).HandleAsync(message, CancellationToken.None));
 
         Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
     }
