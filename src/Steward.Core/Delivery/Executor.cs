@@ -7,24 +7,28 @@ using Steward.Core.State;
 namespace Steward.Core.Delivery;
 
 /// <summary>
-/// Runs a received message's method under its <c>methodTimeout</c> and sends the result back as a reply. A reply to one
-/// of this node's own messages is also recorded against that message, so the operator sees it.
+/// Runs a received message's method under its <c>methodTimeout</c> (and its <c>schedule</c>) and sends the result back
+/// as replies. A reply to one of this node's own messages is also recorded against that message, so the operator sees it.
 /// </summary>
 internal sealed partial class Executor(
     string nodeName, HandlerRegistry handlers, NodeStore store, MessageIntake intake, ErrorReporter errors,
-    CancellationRegistry<(string, long)> runningMethods, ILogger logger)
+    CancellationRegistry<(string, long)> runningMethods, TimeProvider time, ILogger logger)
 {
     public async Task RunAsync(Message message, CancellationToken stopping)
     {
         var answers = message.IsReply && message.PreviousMessage is { } request && request.FromNode == nodeName ? request : null;
         if (answers is not null)
         {
-            await store.AddEventAsync(answers.Id, EventKinds.Reply, message.FromNode!, message.Data is null ? null : System.Text.Encoding.UTF8.GetString(message.Data), message.ExitCode).ConfigureAwait(false);
+            var output = message.Data is null ? null : System.Text.Encoding.UTF8.GetString(message.Data);
+            await store.AddEventAsync(answers.Id, EventKinds.Reply, message.FromNode!, output, message.ExitCode).ConfigureAwait(false);
             await store.SetStateAsync(answers.Id, MessageStates.Replied).ConfigureAwait(false);
         }
 
         using var run = runningMethods.Register((message.FromNode!, message.Id), stopping);
-        var result = await HandleAsync(message, run.Token).ConfigureAwait(false);
+        var replies = new ReplyStream(intake, message);
+        var result = message.Schedule is [var every, var total] && !message.IsReply
+            ? await RunScheduledAsync(message, TimeSpan.FromSeconds(every), TimeSpan.FromSeconds(total), replies, run.Token).ConfigureAwait(false)
+            : await RunOnceAsync(message, replies, run.Token).ConfigureAwait(false);
         stopping.ThrowIfCancellationRequested();   // the node stops: the row stays unfinished and runs again on restart
         if (run.Token.IsCancellationRequested)
         {
@@ -32,23 +36,48 @@ internal sealed partial class Executor(
             await store.FinishInboundAsync(message).ConfigureAwait(false);
             return;
         }
-        if (result.Error is not null)
-        {
-            Log.MethodError(logger, message.Id, message.FromNode!, nodeName, message.Method!, result.Error);
-            await errors.ReportAsync($"{message.Method}: {result.Error}", answers ?? message).ConfigureAwait(false);
-        }
-        await intake.AcceptAsync(Replies.Wanted(message) ? [Replies.For(message, result)] : [], finishing: message).ConfigureAwait(false);
+        await replies.FinishAsync(result).ConfigureAwait(false);
         if (answers is not null && message.ReplyLast) await store.SetStateAsync(answers.Id, MessageStates.Done).ConfigureAwait(false);
         Log.Finished(logger, message.Id, message.FromNode!, nodeName, message.Method!);
     }
 
-    private async Task<HandlerResult> HandleAsync(Message message, CancellationToken cancelled)
+    /// <summary>Reruns the method every <paramref name="every"/> for <paramref name="total"/>; each run but the last replies at once.</summary>
+    private async Task<HandlerResult> RunScheduledAsync(Message message, TimeSpan every, TimeSpan total, ReplyStream replies, CancellationToken ct)
+    {
+        var end = time.GetUtcNow() + total;
+        while (true)
+        {
+            var started = time.GetUtcNow();
+            var result = await RunOnceAsync(message, replies, ct).ConfigureAwait(false);
+            if (ct.IsCancellationRequested || started + every >= end) return result;
+            await replies.SendAsync(result).ConfigureAwait(false);
+            await Task.Delay(started + every - time.GetUtcNow() is { Ticks: > 0 } wait ? wait : TimeSpan.Zero, time, ct)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task<HandlerResult> RunOnceAsync(Message message, ReplyStream replies, CancellationToken cancelled)
+    {
+        var result = await HandleAsync(message, replies, cancelled).ConfigureAwait(false);
+        if (result.Error is not null && !cancelled.IsCancellationRequested)
+        {
+            Log.MethodError(logger, message.Id, message.FromNode!, nodeName, message.Method!, result.Error);
+            var concerning = message.IsReply && message.PreviousMessage is { } request ? request : message;
+            await errors.ReportAsync($"{message.Method}: {result.Error}", concerning).ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    private async Task<HandlerResult> HandleAsync(Message message, ReplyStream replies, CancellationToken cancelled)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancelled);
         timeout.CancelAfter(MessageLimits.Timeout(message.MethodTimeout));
+        var handler = handlers.Find(message.Method!)!;
         try
         {
-            return await handlers.Find(message.Method!)!.HandleAsync(message, timeout.Token).ConfigureAwait(false);
+            return handler is IStreamingHandler streaming
+                ? await streaming.StreamAsync(message, replies.SendAsync, timeout.Token).ConfigureAwait(false)
+                : await handler.HandleAsync(message, timeout.Token).ConfigureAwait(false);
         }
         catch (MessageRejectedException e)
         {

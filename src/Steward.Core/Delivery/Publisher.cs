@@ -13,7 +13,7 @@ internal sealed class Publisher(
 {
     // Unbounded is safe only because the SQLite row is the real queue: this channel holds references, not state.
     private readonly Channel<Outgoing> _queue = Channel.CreateUnbounded<Outgoing>(new() { SingleReader = true });
-    private readonly Dictionary<(string, long), Task> _streamTails = [];
+    private readonly StreamOrder<(string, long)> _streams = new(tasks);
     private int _started;
 
     public string Subject => subject;
@@ -58,14 +58,6 @@ internal sealed class Publisher(
             tasks.Start(what, ct => deliver(outgoing, ct));
             return;
         }
-        var stream = (request.FromNode ?? "", request.Id);
-        var previous = _streamTails.GetValueOrDefault(stream, Task.CompletedTask);
-        _streamTails[stream] = tasks.Run(what, async ct =>
-        {
-            await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await deliver(outgoing, ct).ConfigureAwait(false);
-        });
-        if (_streamTails.Count > 64)
-            foreach (var done in _streamTails.Where(t => t.Value.IsCompleted).Select(t => t.Key).ToList()) _streamTails.Remove(done);
+        _streams.Run((request.FromNode ?? "", request.Id), what, ct => deliver(outgoing, ct));
     }
 }

@@ -10,7 +10,7 @@ internal static class Replies
     public static bool Wanted(Message request) =>
         !request.IsReply && request.ReplyMethod != Methods.None && request.Method is not (Methods.None or Methods.ErrorLog or Methods.Hello);
 
-    public static Message For(Message request, HandlerResult result) => new()
+    public static Message For(Message request, HandlerResult result, int seq, bool last) => new()
     {
         ToNode = request.FromNode,
         Method = request.ReplyMethod ?? (request.Method == Methods.Ping ? Methods.Pong : Methods.DefaultReply),
@@ -24,7 +24,8 @@ internal static class Replies
         Data = result.Data,
         ExitCode = result.ExitCode,
         IsReply = true,
-        ReplyLast = true,
+        ReplySeq = seq,
+        ReplyLast = last,
         PreviousMessage = request with { Data = null, PreviousMessage = null },
     };
 }

@@ -10,11 +10,11 @@ internal sealed class CliCommandHandler : IMethodHandler
 
     public async Task<HandlerResult> HandleAsync(Message message, CancellationToken ct)
     {
-        var argv = message.MethodArgs!;
+        var argv = StewardData.Arguments(message);
         ProcessRunner.Outcome outcome;
         try
         {
-            outcome = await ProcessRunner.RunAsync(argv, environment: null, ct).ConfigureAwait(false);
+            outcome = await ProcessRunner.RunAsync(argv, StewardData.Environment(message), onLine: null, ct).ConfigureAwait(false);
         }
         catch (System.ComponentModel.Win32Exception e)
         {

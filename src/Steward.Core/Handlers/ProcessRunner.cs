@@ -8,7 +8,9 @@ public static class ProcessRunner
 {
     public sealed record Outcome(string StandardOutput, string StandardError, int? ExitCode, bool TimedOut);
 
-    public static async Task<Outcome> RunAsync(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment, CancellationToken ct)
+    /// <summary>Runs the command; stdout lines go to <paramref name="onLine"/> when given, else into the outcome.</summary>
+    public static async Task<Outcome> RunAsync(
+        IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment, Action<string>? onLine, CancellationToken ct)
     {
         var start = new ProcessStartInfo(argv[0])
         {
@@ -20,12 +22,14 @@ public static class ProcessRunner
         using var process = new Process { StartInfo = start };
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.Append(e.Data).Append('\n'); };
+        onLine ??= line => { lock (stdout) stdout.Append(line).Append('\n'); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) onLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.Append(e.Data).Append('\n'); };
         process.Start();
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        var timedOut = false;
         try
         {
             await process.WaitForExitAsync(ct).ConfigureAwait(false);
@@ -33,10 +37,10 @@ public static class ProcessRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            return new(Read(stdout), Read(stderr), null, TimedOut: true);
+            timedOut = true;
         }
-        return new(Read(stdout), Read(stderr), process.ExitCode, TimedOut: false);
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);   // also drains the redirected output
+        return new(Read(stdout), Read(stderr), timedOut ? null : process.ExitCode, timedOut);
     }
 
     private static string Read(StringBuilder buffer)

@@ -16,6 +16,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     private readonly StewardOptions _options;
     private readonly NatsConnection _nats;
     private readonly TaskSupervisor _tasks;
+    private readonly StreamOrder<(string, long)> _replyStreams;
     private readonly Publishers _publishers;
     private readonly Receiver _receiver;
     private readonly Executor _executor;
@@ -40,6 +41,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
             Url = options.Broker, Name = options.NodeName, LoggerFactory = loggers, RetryOnInitialConnect = true, MaxReconnectRetry = -1,
         });
         _tasks = new TaskSupervisor(time, loggers.CreateLogger<TaskSupervisor>());
+        _replyStreams = new StreamOrder<(string, long)>(_tasks);
         var deliveries = new CancellationRegistry<long>();
         var runningMethods = new CancellationRegistry<(string, long)>();
         Errors = new ErrorReporter(options, time, loggers.CreateLogger<ErrorReporter>());
@@ -49,7 +51,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         Intake = new MessageIntake(options, Store, _audit, _publishers.Enqueue);
         Errors.Attach(Intake);
         _tasks.OnCrash = text => _tasks.Start("error report", _ => Errors.ReportAsync(text, concerning: null));
-        _executor = new Executor(options.NodeName, Handlers, Store, Intake, Errors, runningMethods, loggers.CreateLogger<Executor>());
+        _executor = new Executor(options.NodeName, Handlers, Store, Intake, Errors, runningMethods, time, loggers.CreateLogger<Executor>());
         _receiver = new Receiver(options.NodeName, Handlers, Store, _audit, Run, loggers.CreateLogger<Receiver>());
         _canceller = new MessageCanceller(Store, deliveries, Intake);
     }
@@ -109,8 +111,13 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         }
     }
 
-    private void Run(Message message) =>
-        _tasks.Start($"method {message.Method} of message {message.Id} from {message.FromNode}", ct => _executor.RunAsync(message, ct));
+    /// <summary>Runs a received message; the replies of one request are handled in the order they came.</summary>
+    private void Run(Message message)
+    {
+        var what = $"method {message.Method} of message {message.Id} from {message.FromNode}";
+        if (message is { IsReply: true, PreviousMessage: { } request }) _replyStreams.Run((request.FromNode ?? "", request.Id), what, ct => _executor.RunAsync(message, ct));
+        else _tasks.Start(what, ct => _executor.RunAsync(message, ct));
+    }
 
     /// <summary>Stops receiving, cancels and awaits every running task, then closes the broker and the files. Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
