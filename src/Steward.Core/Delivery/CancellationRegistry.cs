@@ -6,6 +6,7 @@ namespace Steward.Core.Delivery;
 internal sealed class CancellationRegistry<TKey> where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, CancellationTokenSource> _running = new();
+    private readonly ConcurrentDictionary<TKey, bool> _cancelledEarly = new();   // cancelled before its work started
 
     public ICollection<TKey> Keys => _running.Keys;
 
@@ -14,14 +15,27 @@ internal sealed class CancellationRegistry<TKey> where TKey : notnull
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         _running[key] = source;
+        if (_cancelledEarly.TryRemove(key, out _)) source.Cancel();
         return new Lease(this, key, source);
     }
 
+    /// <summary>Cancels the work for the key; work that has not started yet is cancelled as soon as it does.</summary>
     public bool TryCancel(TKey key)
     {
-        if (!_running.TryGetValue(key, out var source)) return false;
-        source.Cancel();
-        return true;
+        if (!_running.TryGetValue(key, out var source))
+        {
+            _cancelledEarly[key] = true;
+            return false;
+        }
+        try
+        {
+            source.Cancel();
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;   // it finished between the lookup and the cancel
+        }
     }
 
     internal sealed class Lease(CancellationRegistry<TKey> registry, TKey key, CancellationTokenSource source) : IDisposable

@@ -17,6 +17,7 @@ namespace Steward.Core.Delivery;
 internal sealed partial class Deliverer(
     INatsConnection nats, NodeStore store, CancellationRegistry<long> deliveries, ErrorReporter errors, TimeProvider time, ILogger logger)
 {
+    private const int MaxDelaySeconds = 24 * 3600;
     private readonly ConcurrentDictionary<(int Resends, int RetryWait, int AckTimeout), ResiliencePipeline> _pipelines = new();
 
     public async Task DeliverAsync(Outgoing outgoing, CancellationToken stopping)
@@ -71,11 +72,20 @@ internal sealed partial class Deliverer(
         }
         catch (NatsException e) when (e is NatsNoReplyException or NatsNoRespondersException)
         {
-            var error = MaxRetriesReached(message);
-            Log.Failed(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!, attempt);
-            await store.SetStateAsync(message.Id, MessageStates.Failed, attempt, error).ConfigureAwait(false);
-            await errors.ReportAsync(error, message).ConfigureAwait(false);
+            await FailAsync(message, attempt, MaxRetriesReached(message)).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is NatsException or JsonException)
+        {
+            // Never retried: a payload over the broker's max_payload, or an answer that is not an ACK.
+            await FailAsync(message, attempt, $"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: {e.Message}").ConfigureAwait(false);
+        }
+    }
+
+    private async Task FailAsync(Message message, int attempts, string error)
+    {
+        Log.Failed(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!, attempts, error);
+        await store.SetStateAsync(message.Id, MessageStates.Failed, attempts, error).ConfigureAwait(false);
+        await errors.ReportAsync(error, message).ConfigureAwait(false);
     }
 
     private static byte[] Encode(Message message) => JsonSerializer.SerializeToUtf8Bytes(message, StewardJson.Default.Message);
@@ -86,11 +96,12 @@ internal sealed partial class Deliverer(
 
     /// <summary>
     /// A Polly pipeline from the message's own limits. After a restart, only the attempts left are made (at least one).
-    /// Backoff grows the wait with jitter, so a fleet coming back is not hit at once, but never beyond ACKTimeout × 4.
+    /// Backoff grows the wait with jitter, so a fleet coming back is not hit at once, but never beyond ACKTimeout × 4
+    /// (and never beyond Polly's limit of one day).
     /// </summary>
     private ResiliencePipeline Retries(Message message, int attemptsSoFar)
     {
-        var resendsLeft = Math.Max(0, message.Retries - Math.Max(0, attemptsSoFar - 1));
+        var resendsLeft = Math.Max(0, message.Retries - attemptsSoFar);
         if (resendsLeft == 0) return ResiliencePipeline.Empty;
         // Pipelines are immutable and most messages share their limits, so one is built per distinct set of limits.
         return _pipelines.GetOrAdd((resendsLeft, message.RetryWait, message.AckTimeout), limits =>
@@ -98,10 +109,10 @@ internal sealed partial class Deliverer(
             {
                 ShouldHandle = new PredicateBuilder().Handle<NatsNoReplyException>().Handle<NatsNoRespondersException>(),
                 MaxRetryAttempts = limits.Resends,
-                Delay = TimeSpan.FromSeconds(limits.RetryWait),
+                Delay = TimeSpan.FromSeconds(Math.Min(limits.RetryWait, MaxDelaySeconds)),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                MaxDelay = TimeSpan.FromSeconds(Math.Max(limits.RetryWait, limits.AckTimeout * 4)),
+                MaxDelay = TimeSpan.FromSeconds(Math.Min(Math.Max(limits.RetryWait, limits.AckTimeout * 4L), MaxDelaySeconds)),
             }).Build());
     }
 
@@ -113,8 +124,8 @@ internal sealed partial class Deliverer(
         [LoggerMessage(2002, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method} rejected by the receiver: {Reason}")]
         public static partial void Rejected(ILogger logger, long messageId, string fromNode, string toNode, string method, string reason);
 
-        [LoggerMessage(2003, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method} failed: no ACK after {Attempts} attempt(s)")]
-        public static partial void Failed(ILogger logger, long messageId, string fromNode, string toNode, string method, int attempts);
+        [LoggerMessage(2003, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method} failed after {Attempts} attempt(s): {Error}")]
+        public static partial void Failed(ILogger logger, long messageId, string fromNode, string toNode, string method, int attempts, string error);
 
         [LoggerMessage(2004, LogLevel.Information, "Message {MessageId} {FromNode}->{ToNode} {Method}: delivery cancelled")]
         public static partial void Cancelled(ILogger logger, long messageId, string fromNode, string toNode, string method);

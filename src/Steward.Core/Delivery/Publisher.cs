@@ -6,14 +6,15 @@ namespace Steward.Core.Delivery;
 
 /// <summary>
 /// The publisher for one subject: a channel and one pump that starts a task per message, so a stuck message never
-/// holds up another. Replies of one request go in order. It retires itself after a quiet spell.
+/// holds up another. Replies of one request go in order, kept by the node-wide <paramref name="streams"/> so that a
+/// stream outlives the publisher retiring. It retires itself after a quiet spell.
 /// </summary>
 internal sealed class Publisher(
-    string subject, Func<Outgoing, CancellationToken, Task> deliver, TaskSupervisor tasks, TimeSpan idleAfter, TimeProvider time)
+    string subject, Func<Outgoing, CancellationToken, Task> deliver, TaskSupervisor tasks, StreamOrder<(string, long)> streams,
+    TimeSpan idleAfter, TimeProvider time)
 {
     // Unbounded is safe only because the SQLite row is the real queue: this channel holds references, not state.
     private readonly Channel<Outgoing> _queue = Channel.CreateUnbounded<Outgoing>(new() { SingleReader = true });
-    private readonly StreamOrder<(string, long)> _streams = new(tasks);
     private int _started;
 
     public string Subject => subject;
@@ -58,6 +59,6 @@ internal sealed class Publisher(
             tasks.Start(what, ct => deliver(outgoing, ct));
             return;
         }
-        _streams.Run((request.FromNode ?? "", request.Id), what, ct => deliver(outgoing, ct));
+        streams.Run((request.FromNode ?? "", request.Id), what, ct => deliver(outgoing, ct));
     }
 }

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using Steward.Core.Messages;
+using Steward.Core.Node;
 
 namespace Steward.Core.Delivery;
 
 /// <summary>One publisher per destination subject, created on demand and retired when idle.</summary>
-internal sealed class Publishers(Func<string, Publisher> create)
+internal sealed class Publishers(Func<string, StreamOrder<(string, long)>, Publisher> create, StreamOrder<(string, long)> streams)
 {
     private readonly ConcurrentDictionary<string, Publisher> _bySubject = new(StringComparer.Ordinal);
 
@@ -19,7 +20,7 @@ internal sealed class Publishers(Func<string, Publisher> create)
 
     private Publisher Get(string subject)
     {
-        var publisher = _bySubject.GetOrAdd(subject, create);
+        var publisher = _bySubject.GetOrAdd(subject, create, streams);
         publisher.EnsureStarted(retired => _bySubject.TryRemove(KeyValuePair.Create(retired.Subject, retired)));
         return publisher;
     }

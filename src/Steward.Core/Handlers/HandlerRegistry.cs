@@ -24,7 +24,7 @@ public sealed class HandlerRegistry
         IMethodHandler[] builtIn =
         [
             new CliCommandHandler(), new ToFileAppendHandler(files), new ToFileHandler(files), new ToConsoleHandler(Console.Out),
-            new NoneHandler(), new ErrorLogHandler(node, store, files, time), new OpCancelHandler(runningMethods),
+            new NoneHandler(), new ErrorLogHandler(node, store, files, time), new OpCancelHandler(runningMethods, store),
             new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http), new CliCommandContHandler(time),
         ];
         var extraHandlers = extra.ToList();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Steward.Core.Delivery;
 using Steward.Core.Messages;
+using Steward.Core.State;
 
 namespace Steward.Core.Handlers;
 
@@ -9,15 +10,24 @@ namespace Steward.Core.Handlers;
 /// <c>REQOpCancel</c>: stops the method running here for the sender's message whose id is <c>methodArgs[0]</c>; the whole
 /// process tree of a command is killed.
 /// </summary>
-internal sealed class OpCancelHandler(CancellationRegistry<(string, long)> runningMethods) : IMethodHandler
+internal sealed class OpCancelHandler(CancellationRegistry<(string, long)> runningMethods, NodeStore store) : IMethodHandler
 {
     public string Method => Methods.OpCancel;
 
-    public Task<HandlerResult> HandleAsync(Message message, CancellationToken ct)
+    public string? Refusal(Message message) =>
+        TargetId(message) is null ? "REQOpCancel needs the id of the message to cancel as methodArgs[0]" : null;
+
+    public async Task<HandlerResult> HandleAsync(Message message, CancellationToken ct)
     {
-        if (message.MethodArgs is not [var arg, ..] || !long.TryParse(arg, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            throw new MessageRejectedException("REQOpCancel needs the id of the message to cancel as methodArgs[0]");
-        var cancelled = runningMethods.TryCancel((message.FromNode!, id));
-        return Task.FromResult(new HandlerResult(Encoding.UTF8.GetBytes(cancelled ? $"cancelled {id}" : $"message {id} is not running")));
+        var id = TargetId(message)!.Value;
+        if (runningMethods.TryCancel((message.FromNode!, id)))
+            return new HandlerResult(Encoding.UTF8.GetBytes($"cancelled {id}"));
+        // Not here yet (or long done): remember it as finished, so the message is ACKed but never run when it comes.
+        var tombstone = new Message { FromNode = message.FromNode, Id = id, Method = Methods.OpCancel };
+        if (await store.AddInboundAsync(tombstone).ConfigureAwait(false)) await store.FinishInboundAsync(tombstone).ConfigureAwait(false);
+        return new HandlerResult(Encoding.UTF8.GetBytes($"message {id} is not running; it will not run"));
     }
+
+    private static long? TargetId(Message message) =>
+        message.MethodArgs is [var arg, ..] && long.TryParse(arg, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
 }

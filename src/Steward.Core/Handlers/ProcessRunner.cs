@@ -1,22 +1,29 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Steward.Core.Handlers;
 
-/// <summary>Runs a command as argv (no shell added) and kills its whole process tree when cancelled.</summary>
-public static class ProcessRunner
+/// <summary>
+/// Runs a command as argv (no shell added) in a process group of its own, and kills the whole group when cancelled:
+/// also the children that left their parent (<c>sleep 300 &amp;</c>), which a process-tree kill would miss.
+/// </summary>
+public static partial class ProcessRunner
 {
+    private const int SigKill = 9;
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(2);
     public sealed record Outcome(string StandardOutput, string StandardError, int? ExitCode, bool TimedOut);
 
     /// <summary>Runs the command; stdout lines go to <paramref name="onLine"/> when given, else into the outcome.</summary>
     public static async Task<Outcome> RunAsync(
         IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment, Action<string>? onLine, CancellationToken ct)
     {
-        var start = new ProcessStartInfo(argv[0])
+        // setsid (util-linux) makes the command the leader of a new process group whose id is its pid, then execs it.
+        var start = new ProcessStartInfo("setsid")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         };
-        foreach (var arg in argv.Skip(1)) start.ArgumentList.Add(arg);
+        foreach (var arg in argv) start.ArgumentList.Add(arg);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         using var process = new Process { StartInfo = start };
@@ -36,12 +43,30 @@ public static class ProcessRunner
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
+            KillGroup(process);
             timedOut = true;
         }
-        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);   // also drains the redirected output
+        // Waiting also drains the redirected output, which a child still running in the background may hold open.
+        using var drain = new CancellationTokenSource(DrainLimit);
+        try
+        {
+            await process.WaitForExitAsync(drain.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            KillGroup(process);
+        }
         return new(Read(stdout), Read(stderr), timedOut ? null : process.ExitCode, timedOut);
     }
+
+    private static void KillGroup(Process process)
+    {
+        _ = KillProcessGroup(-process.Id, SigKill);   // fails harmlessly when the group is already gone
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int KillProcessGroup(int pid, int signal);
 
     private static string Read(StringBuilder buffer)
     {

@@ -19,9 +19,12 @@ internal sealed class MessageCanceller(NodeStore store, CancellationRegistry<lon
         if (MessageStates.IsFinal(row.State)) return CancelOutcome.AlreadyFinal;
         if (!await store.SetStateAsync(id, MessageStates.Cancelled, error: "cancelled by the operator").ConfigureAwait(false))
             return CancelOutcome.AlreadyFinal;   // it ended between the read and the write
-        deliveries.TryCancel(id);
-        if (row.State != MessageStates.Queued)
+        var delivering = row.State is MessageStates.Queued or MessageStates.Sent or MessageStates.Retrying;
+        var deliveryWasRunning = delivering && deliveries.TryCancel(id);
+        var neverSent = row.State == MessageStates.Queued && !deliveryWasRunning;   // still waiting in its publisher
+        if (!neverSent)
         {
+            // It may be on the node already, or arrive there later: the node stops it, or remembers not to run it.
             await intake.AcceptAsync(new Message
             {
                 ToNode = row.ToNode, Method = Methods.OpCancel, MethodArgs = [id.ToString(CultureInfo.InvariantCulture)], ReplyMethod = Methods.None,

@@ -27,6 +27,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
+    private const string ErrorReportTask = "error report";
 
     public NodeRuntime(StewardOptions options, TimeProvider time, ILoggerFactory loggers, IEnumerable<IMethodHandler>? extraHandlers = null)
     {
@@ -35,7 +36,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         _logger = loggers.CreateLogger<NodeRuntime>();
         Context = new NodeContext(options.NodeName, options.ResolvedDataFolder);
         Store = new NodeStore(Context.DataFolder, options.Durability, time, loggers.CreateLogger<NodeStore>());
-        _audit = new AuditLog(Context.DataFolder, time);
+        _audit = new AuditLog(Context.DataFolder, time, loggers.CreateLogger<AuditLog>());
         _nats = new NatsConnection(NatsOpts.Default with
         {
             Url = options.Broker, Name = options.NodeName, LoggerFactory = loggers, RetryOnInitialConnect = true, MaxReconnectRetry = -1,
@@ -47,10 +48,16 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         Errors = new ErrorReporter(options, time, loggers.CreateLogger<ErrorReporter>());
         Handlers = HandlerRegistry.Create(Context, Store, runningMethods, time, _http, options.Methods, extraHandlers ?? []);
         var deliverer = new Deliverer(_nats, Store, deliveries, Errors, time, loggers.CreateLogger<Deliverer>());
-        _publishers = new Publishers(subject => new Publisher(subject, deliverer.DeliverAsync, _tasks, TimeSpan.FromSeconds(options.PublisherIdleSeconds), time));
+        _publishers = new Publishers(
+            (subject, streams) => new Publisher(subject, deliverer.DeliverAsync, _tasks, streams, TimeSpan.FromSeconds(options.PublisherIdleSeconds), time),
+            new StreamOrder<(string, long)>(_tasks));
         Intake = new MessageIntake(options, Store, _audit, _publishers.Enqueue);
         Errors.Attach(Intake);
-        _tasks.OnCrash = text => _tasks.Start("error report", _ => Errors.ReportAsync(text, concerning: null));
+        // A crash of an error report is only logged: reporting it would crash again the same way, without end.
+        _tasks.OnCrash = (what, text) =>
+        {
+            if (what != ErrorReportTask) _tasks.Start(ErrorReportTask, _ => Errors.ReportAsync(text, concerning: null));
+        };
         _executor = new Executor(options.NodeName, Handlers, Store, Intake, Errors, runningMethods, time, loggers.CreateLogger<Executor>());
         _receiver = new Receiver(options.NodeName, Handlers, Store, _audit, Run, loggers.CreateLogger<Receiver>());
         _canceller = new MessageCanceller(Store, deliveries, Intake);
@@ -105,7 +112,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     {
         while (!stopping.IsCancellationRequested)
         {
-            var forgotten = await Store.ForgetInboundOlderThanAsync(TimeSpan.FromDays(_options.DedupRetentionDays), stopping).ConfigureAwait(false);
+            var forgotten = await Store.ForgetInboundOlderThanAsync(TimeSpan.FromDays(_options.DedupRetentionDays)).ConfigureAwait(false);
             if (forgotten > 0) Log.Forgot(_logger, NodeName, forgotten, _options.DedupRetentionDays);
             await Task.Delay(TimeSpan.FromHours(1), _time, stopping).ConfigureAwait(false);
         }

@@ -15,8 +15,8 @@ internal sealed partial class TaskSupervisor(TimeProvider time, ILogger logger) 
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, bool> _running = new();
 
-    /// <summary>Called with a description of every crash, e.g. to send it to central's error log.</summary>
-    public Action<string>? OnCrash { get; set; }
+    /// <summary>Called with what crashed and a description, e.g. to send it to central's error log; not while stopping.</summary>
+    public Action<string, string>? OnCrash { get; set; }
 
     public CancellationToken Stopping => _stopping.Token;
 
@@ -38,7 +38,7 @@ internal sealed partial class TaskSupervisor(TimeProvider time, ILogger logger) 
             if (crashes.Count > RestartBudget)
             {
                 Log.GaveUp(logger, what, RestartBudget);
-                OnCrash?.Invoke($"{what} crashed more than {RestartBudget} times in a minute; it is stopped until the node restarts");
+                Report(what, $"{what} crashed more than {RestartBudget} times in a minute; it is stopped until the node restarts");
                 return;
             }
             Log.Restarting(logger, what);
@@ -68,10 +68,15 @@ internal sealed partial class TaskSupervisor(TimeProvider time, ILogger logger) 
         catch (Exception ex)
         {
             Log.Crashed(logger, ex, what);
-            OnCrash?.Invoke($"{what} crashed: {ex.GetType().Name}: {ex.Message}");
+            Report(what, $"{what} crashed: {ex.GetType().Name}: {ex.Message}");
             return false;
         }
 #pragma warning restore CA1031
+    }
+
+    private void Report(string what, string text)
+    {
+        if (!_stopping.IsCancellationRequested) OnCrash?.Invoke(what, text);
     }
 
     public async ValueTask DisposeAsync()

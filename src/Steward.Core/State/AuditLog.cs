@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using Steward.Core.Messages;
 
 namespace Steward.Core.State;
@@ -16,7 +17,7 @@ public sealed record AuditEntry(DateTimeOffset At, string Direction, Message Mes
 /// Appends every message a node publishes or handles to <c>&lt;data&gt;/audit.log</c> as JSON lines. The database is the
 /// durable record; this file is for people and tools, written by one writer in batches off the hot path.
 /// </summary>
-public sealed class AuditLog : IAsyncDisposable
+public sealed partial class AuditLog : IAsyncDisposable
 {
     // Bounded so a stuck disk cannot grow memory without end; Wait makes callers slow down rather than lose lines.
     private readonly Channel<AuditEntry> _entries = Channel.CreateBounded<AuditEntry>(new BoundedChannelOptions(10_000)
@@ -26,9 +27,11 @@ public sealed class AuditLog : IAsyncDisposable
     private readonly string _path;
     private readonly TimeProvider _time;
     private readonly Task _writer;
+    private readonly ILogger _logger;
 
-    public AuditLog(string dataFolder, TimeProvider time)
+    public AuditLog(string dataFolder, TimeProvider time, ILogger logger)
     {
+        _logger = logger;
         _path = Path.Combine(dataFolder, "audit.log");
         _time = time;
         _writer = Task.Run(WriteAllAsync);
@@ -39,17 +42,25 @@ public sealed class AuditLog : IAsyncDisposable
 
     private async Task WriteAllAsync()
     {
-        var file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-        await using (file.ConfigureAwait(false))
+        var batch = new MemoryStream();
+        while (await _entries.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (await _entries.Reader.WaitToReadAsync().ConfigureAwait(false))
+            batch.SetLength(0);
+            while (_entries.Reader.TryRead(out var entry))
             {
-                while (_entries.Reader.TryRead(out var entry))
-                {
-                    await file.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(entry, StewardJson.Default.AuditEntry)).ConfigureAwait(false);
-                    file.WriteByte((byte)'\n');
-                }
-                await file.FlushAsync().ConfigureAwait(false);
+                JsonSerializer.Serialize(batch, entry, StewardJson.Default.AuditEntry);
+                batch.WriteByte((byte)'\n');
+            }
+            try
+            {
+                var file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+                await using (file.ConfigureAwait(false))
+                    await file.WriteAsync(batch.GetBuffer().AsMemory(0, (int)batch.Length)).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                // A full or failing disk must not stop the node: the messages are safe in steward.db; these lines are lost.
+                Log.WriteFailed(_logger, e, _path);
             }
         }
     }
@@ -58,5 +69,11 @@ public sealed class AuditLog : IAsyncDisposable
     {
         _entries.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(8001, LogLevel.Error, "Cannot append to the audit log {Path}; the lines of this batch are lost")]
+        public static partial void WriteFailed(ILogger logger, Exception ex, string path);
     }
 }

@@ -18,9 +18,10 @@ internal sealed class HotWrites : IDisposable
     private readonly SqliteCommand _finishInbound;
     private readonly SqliteCommand _insertError;
     private readonly SqliteCommand _saveSequence;
+    private readonly SqliteCommand _forgetInbound;
     private long _lastId;
 
-    public HotWrites(SqliteConnection connection)
+    public HotWrites(SqliteConnection connection, TimeProvider time)
     {
         SqliteCommand Prepare(string sql)
         {
@@ -36,9 +37,12 @@ internal sealed class HotWrites : IDisposable
         _finishInbound = Prepare("""UPDATE "Inbound" SET "State"='done',"FinishedAt"=$now WHERE "FromNode"=$fromNode AND "Id"=$id""");
         _insertError = Prepare("""INSERT INTO "Errors" ("At","Node","Line","MessageFromNode","MessageId") VALUES ($now,$node,$line,$fromNode,$id) RETURNING "Seq" """);
         _saveSequence = Prepare("""INSERT INTO "Sequences" ("Name","Last") VALUES ('messages',$last) ON CONFLICT("Name") DO UPDATE SET "Last"=excluded."Last" """);
-        _all = [_insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
+        _forgetInbound = Prepare("""DELETE FROM "Inbound" WHERE "State"='done' AND "FinishedAt" < $before""");
+        _all = [_forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
         using var last = Prepare("""SELECT "Last" FROM "Sequences" WHERE "Name"='messages'""");
-        _lastId = last.ExecuteScalar() is long value ? value : 0;
+        // A new file starts at the current Unix time in ms: a node whose file was lost or moved aside must not reuse
+        // ids its receivers still remember as already run.
+        _lastId = last.ExecuteScalar() is long value ? value : time.GetUtcNow().ToUnixTimeMilliseconds();
     }
 
     public void Begin(SqliteTransaction transaction)
@@ -76,6 +80,8 @@ internal sealed class HotWrites : IDisposable
 
     public void FinishInbound(string fromNode, long id, DateTime now) =>
         Run(_finishInbound, ("$fromNode", fromNode), ("$id", id), ("$now", now));
+
+    public int ForgetInbound(DateTime finishedBefore) => Run(_forgetInbound, ("$before", finishedBefore));
 
     public long InsertError(ErrorEntry e)
     {

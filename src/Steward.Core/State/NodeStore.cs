@@ -25,7 +25,7 @@ public sealed class NodeStore : IAsyncDisposable
         SqliteFile.Create(readers, path);
         _open = () => new StewardDb(readers);
         _writer = SqliteFile.OpenWriter(path, synchronous);
-        _writes = new WriteQueue(_writer, logger);
+        _writes = new WriteQueue(_writer, time, logger);
         _time = time;
         Queries = new NodeQueries(_open);
     }
@@ -105,12 +105,7 @@ public sealed class NodeStore : IAsyncDisposable
     });
 
     /// <summary>Forgets finished received messages older than <paramref name="age"/>: the bound on the duplicate memory.</summary>
-    public async Task<int> ForgetInboundOlderThanAsync(TimeSpan age, CancellationToken ct)
-    {
-        var before = Now - age;
-        await using var db = _open();
-        return await db.Inbound.Where(m => m.State == InboundStates.Done && m.FinishedAt < before).ExecuteDeleteAsync(ct).ConfigureAwait(false);
-    }
+    public Task<int> ForgetInboundOlderThanAsync(TimeSpan age) => _writes.EnqueueAsync(hot => hot.ForgetInbound(Now - age));
 
     private static MessageEvent StateEvent(long id, string node, string state, int? attempt, string? error, DateTime now) =>
         new() { MessageId = id, Kind = EventKinds.State, Node = node, State = state, Attempt = attempt, Error = error, At = now };

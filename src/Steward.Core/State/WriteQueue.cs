@@ -11,16 +11,17 @@ namespace Steward.Core.State;
 internal sealed partial class WriteQueue : IAsyncDisposable
 {
     private const int MaxBatch = 512;
+    private const int SqliteConstraint = 19;
     private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new() { SingleReader = true });
     private readonly SqliteConnection _connection;
     private readonly HotWrites _hot;
     private readonly ILogger _logger;
     private readonly Task _loop;
 
-    public WriteQueue(SqliteConnection connection, ILogger logger)
+    public WriteQueue(SqliteConnection connection, TimeProvider time, ILogger logger)
     {
         _connection = connection;
-        _hot = new HotWrites(connection);
+        _hot = new HotWrites(connection, time);
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
@@ -56,9 +57,10 @@ internal sealed partial class WriteQueue : IAsyncDisposable
             transaction.Commit();
             foreach (var write in batch) write.Commit();
         }
-        catch (SqliteException) when (batch.Count > 1)
+        catch (SqliteException e) when (batch.Count > 1 && e.SqliteErrorCode == SqliteConstraint)
         {
-            // One bad write must not fail its neighbours: commit them one by one.
+            // One bad write must not fail its neighbours: commit them one by one. Only for a write's own fault: a busy or
+            // full disk would fail each of them again, one timeout at a time.
             foreach (var write in batch) Commit([write]);
         }
 #pragma warning disable CA1031 // supervision boundary: the failure goes to the caller of the write, not up the writer loop

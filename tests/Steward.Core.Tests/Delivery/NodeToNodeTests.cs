@@ -71,6 +71,21 @@ public sealed class NodeToNodeTests(NatsServerFixture broker)
     }
 
     [Fact]
+    public async Task A_node_whose_database_was_lost_does_not_reuse_ids_its_receivers_remember()
+    {
+        var name = Names.Next("central");
+        var message = new Message { ToNode = Names.Next("ghost"), Method = Methods.None };
+        long before;
+        await using (var node = await TestNode.StartAsync(broker.Url, name))
+            before = (await node.Intake.AcceptAsync(message))[0];
+
+        await using var reimaged = await TestNode.StartAsync(broker.Url, name);   // a new, empty data folder
+        var after = (await reimaged.Intake.AcceptAsync(message))[0];
+
+        Assert.True(after > before, $"id {after} after the reset is not above {before}");
+    }
+
+    [Fact]
     public async Task A_publisher_is_started_for_a_subject_on_demand_and_retires_when_idle()
     {
         await using var sender = await TestNode.StartAsync(broker.Url, Names.Next("central"), o => o.PublisherIdleSeconds = 1);

@@ -34,7 +34,8 @@ public sealed class CliCommandHandlerTests
     {
         var result = await _handler.HandleAsync(new Message { MethodArgs = ["/nonexistent/steward-test"] }, CancellationToken.None);
 
-        Assert.StartsWith("cannot start '/nonexistent/steward-test'", result.Error, StringComparison.Ordinal);
+        Assert.Equal(127, result.ExitCode);   // as a shell would say: command not found
+        Assert.Contains("failed to execute /nonexistent/steward-test: No such file or directory", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class SupervisionTests(NatsServerFixture broker)
         var reports = new List<string>();
         var runs = 0;
         var gaveUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        supervisor.OnCrash = text =>
+        supervisor.OnCrash = (_, text) =>
         {
             lock (reports) reports.Add(text);
             if (text.Contains("more than", StringComparison.Ordinal)) gaveUp.TrySetResult();

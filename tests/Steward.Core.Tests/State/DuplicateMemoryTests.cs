@@ -17,11 +17,11 @@ public sealed class DuplicateMemoryTests
         await store.FinishInboundAsync(message);
 
         clock.Advance(TimeSpan.FromDays(6));
-        Assert.Equal(0, await store.ForgetInboundOlderThanAsync(TimeSpan.FromDays(7), CancellationToken.None));
+        Assert.Equal(0, await store.ForgetInboundOlderThanAsync(TimeSpan.FromDays(7)));
         Assert.False(await store.AddInboundAsync(message));
 
         clock.Advance(TimeSpan.FromDays(2));
-        Assert.Equal(1, await store.ForgetInboundOlderThanAsync(TimeSpan.FromDays(7), CancellationToken.None));
+        Assert.Equal(1, await store.ForgetInboundOlderThanAsync(TimeSpan.FromDays(7)));
         Assert.True(await store.AddInboundAsync(message));
     }
 }
