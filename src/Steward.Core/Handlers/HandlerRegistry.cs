@@ -25,7 +25,7 @@ public sealed class HandlerRegistry
         [
             new CliCommandHandler(), new ToFileAppendHandler(files), new ToFileHandler(files), new ToConsoleHandler(Console.Out),
             new NoneHandler(), new ErrorLogHandler(node, store, files, time), new OpCancelHandler(runningMethods, store),
-            new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http), new CliCommandContHandler(time),
+            new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http), new CliCommandContHandler(time), new TailFileHandler(time),
         ];
         var extraHandlers = extra.ToList();
         return new(builtIn.Where(b => extraHandlers.All(e => e.Method != b.Method)).Concat(extraHandlers), served);

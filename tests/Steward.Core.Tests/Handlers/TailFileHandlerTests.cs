@@ -1,0 +1,39 @@
+using Steward.Core.Messages;
+using Steward.TestSupport;
+
+namespace Steward.Core.Tests.Handlers;
+
+[Collection(BrokerCollection.Name)]
+public sealed class TailFileHandlerTests(NatsServerFixture broker)
+{
+    [Fact]
+    public async Task REQTailFile_sends_new_lines_and_keeps_following_through_truncation_and_rotation()
+    {
+        await using var nodes = await NodePair.StartAsync(broker.Url);
+        var log = Path.Combine(Directory.CreateTempSubdirectory("steward-tail-").FullName, "app.log");
+        await File.WriteAllTextAsync(log, "old line, before the tail started\n");
+        var id = (await nodes.Sender.Intake.AcceptAsync(new Message
+        {
+            ToNode = nodes.Receiver.NodeName, Method = Methods.TailFile, MethodArgs = [log], MethodTimeout = 60,
+        }))[0];
+
+        await AppendUntilSeenAsync(nodes, id, log, "first");
+        await File.WriteAllTextAsync(log, "");   // truncated, as by logrotate's copytruncate
+        await AppendUntilSeenAsync(nodes, id, log, "after truncation");
+        File.Move(log, log + ".1");               // rotated: renamed, and a new file created
+        await File.WriteAllTextAsync(log, "");
+        await AppendUntilSeenAsync(nodes, id, log, "after rotation");
+
+        Assert.DoesNotContain("old line", await OutputAsync(nodes, id), StringComparison.Ordinal);
+    }
+
+    // The tail starts at the end of the file at some moment: keep writing the line until a reply shows it.
+    private static Task AppendUntilSeenAsync(NodePair nodes, long id, string log, string line) =>
+        Until.TrueAsync($"the tail sent '{line}'", async () =>
+        {
+            await File.AppendAllTextAsync(log, line + "\n");
+            return (await OutputAsync(nodes, id)).Contains(line + "\n", StringComparison.Ordinal);
+        });
+
+    private static async Task<string> OutputAsync(NodePair nodes, long id) => string.Concat((await nodes.RepliesAsync(id)).Select(r => r.Output));
+}
