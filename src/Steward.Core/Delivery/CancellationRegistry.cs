@@ -1,35 +1,41 @@
 using System.Collections.Concurrent;
+using Steward.Core.Messages;
 
 namespace Steward.Core.Delivery;
 
-/// <summary>The work in flight that an operator may cancel, by key: deliveries by message id, running methods by sender and id.</summary>
-internal sealed class CancellationRegistry<TKey> where TKey : notnull
+/// <summary>
+/// The work in flight that an operator may cancel or list, by key: deliveries by message id, running methods by sender
+/// and id.
+/// </summary>
+internal sealed class CancellationRegistry<TKey>(TimeProvider time) where TKey : notnull
 {
-    private readonly ConcurrentDictionary<TKey, CancellationTokenSource> _running = new();
+    private readonly ConcurrentDictionary<TKey, Running> _running = new();
     private readonly ConcurrentDictionary<TKey, bool> _cancelledEarly = new();   // cancelled before its work started
 
-    public ICollection<TKey> Keys => _running.Keys;
+    public sealed record Running(Message Message, DateTimeOffset Started, CancellationTokenSource Source);
+
+    public IReadOnlyCollection<Running> InFlight => _running.Values.ToList();
 
     /// <summary>A token that fires when <paramref name="stopping"/> does or when <see cref="TryCancel"/> is called for the key.</summary>
-    public Lease Register(TKey key, CancellationToken stopping)
+    public Lease Register(TKey key, Message message, CancellationToken stopping)
     {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        _running[key] = source;
-        if (_cancelledEarly.TryRemove(key, out _)) source.Cancel();
-        return new Lease(this, key, source);
+        var running = new Running(message, time.GetUtcNow(), CancellationTokenSource.CreateLinkedTokenSource(stopping));
+        _running[key] = running;
+        if (_cancelledEarly.TryRemove(key, out _)) running.Source.Cancel();
+        return new Lease(this, key, running);
     }
 
-    /// <summary>Cancels the work for the key; work that has not started yet is cancelled as soon as it does.</summary>
-    public bool TryCancel(TKey key)
+    /// <summary>Cancels the work for the key; with <paramref name="orWhenItStarts"/>, work not started yet is cancelled when it does.</summary>
+    public bool TryCancel(TKey key, bool orWhenItStarts = false)
     {
-        if (!_running.TryGetValue(key, out var source))
+        if (!_running.TryGetValue(key, out var running))
         {
-            _cancelledEarly[key] = true;
+            if (orWhenItStarts) _cancelledEarly[key] = true;
             return false;
         }
         try
         {
-            source.Cancel();
+            running.Source.Cancel();
             return true;
         }
         catch (ObjectDisposedException)
@@ -38,14 +44,14 @@ internal sealed class CancellationRegistry<TKey> where TKey : notnull
         }
     }
 
-    internal sealed class Lease(CancellationRegistry<TKey> registry, TKey key, CancellationTokenSource source) : IDisposable
+    internal sealed class Lease(CancellationRegistry<TKey> registry, TKey key, Running running) : IDisposable
     {
-        public CancellationToken Token => source.Token;
+        public CancellationToken Token => running.Source.Token;
 
         public void Dispose()
         {
-            registry._running.TryRemove(KeyValuePair.Create(key, source));
-            source.Dispose();
+            registry._running.TryRemove(KeyValuePair.Create(key, running));
+            running.Source.Dispose();
         }
     }
 }

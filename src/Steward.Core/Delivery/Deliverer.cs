@@ -23,7 +23,7 @@ internal sealed partial class Deliverer(
     public async Task DeliverAsync(Outgoing outgoing, CancellationToken stopping)
     {
         var message = outgoing.Message;
-        using var delivery = deliveries.Register(message.Id, stopping);
+        using var delivery = deliveries.Register(message.Id, message, stopping);
         try
         {
             if (Methods.IsAcknowledged(message.Method!)) await SendAcknowledgedAsync(message, outgoing.AttemptsSoFar, delivery.Token).ConfigureAwait(false);

@@ -34,6 +34,11 @@ internal sealed partial class Receiver(string nodeName, HandlerRegistry handlers
             return;
         }
 
+        if (!Methods.IsAcknowledged(message.Method!))
+        {
+            run(message);   // published once and never resent: nothing to remember against a duplicate
+            return;
+        }
         var isNew = await store.AddInboundAsync(message).ConfigureAwait(false);
         await AnswerAsync(msg, AckReply.Ack, ct).ConfigureAwait(false);
         if (isNew)
@@ -53,7 +58,7 @@ internal sealed partial class Receiver(string nodeName, HandlerRegistry handlers
         var errors = MessageValidator.ValidateReceived(message);
         if (errors.Count > 0) return "invalid message: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
         if (message.ToNode != nodeName) return $"message for '{message.ToNode}' arrived at node '{nodeName}'";
-        return handlers.Find(message.Method!) is { } handler ? handler.Refusal(message) : $"method {message.Method} is not served by node {nodeName}";
+        return handlers.Unavailable(message.Method!, nodeName) ?? handlers.Find(message.Method!)!.Refusal(message);
     }
 
     private static async Task AnswerAsync(NatsMsg<byte[]> msg, AckReply answer, CancellationToken ct)

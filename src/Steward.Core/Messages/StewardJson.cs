@@ -14,6 +14,9 @@ namespace Steward.Core.Messages;
 [JsonSerializable(typeof(MessageView))]
 [JsonSerializable(typeof(AuditEntry))]
 [JsonSerializable(typeof(ErrorEntry))]
+[JsonSerializable(typeof(Node.ProcessList))]
+[JsonSerializable(typeof(HelloInfo))]
+[JsonSerializable(typeof(NodeEntry))]
 public sealed partial class StewardJson : JsonSerializerContext
 {
     /// <summary>Operator input is strict: a field this version does not know is an error, not silently dropped.</summary>

@@ -20,7 +20,7 @@ internal sealed class MessageCanceller(NodeStore store, CancellationRegistry<lon
         if (!await store.SetStateAsync(id, MessageStates.Cancelled, error: "cancelled by the operator").ConfigureAwait(false))
             return CancelOutcome.AlreadyFinal;   // it ended between the read and the write
         var delivering = row.State is MessageStates.Queued or MessageStates.Sent or MessageStates.Retrying;
-        var deliveryWasRunning = delivering && deliveries.TryCancel(id);
+        var deliveryWasRunning = delivering && deliveries.TryCancel(id, orWhenItStarts: true);
         var neverSent = row.State == MessageStates.Queued && !deliveryWasRunning;   // still waiting in its publisher
         if (!neverSent)
         {

@@ -16,6 +16,8 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     private readonly StewardOptions _options;
     private readonly NatsConnection _nats;
     private readonly TaskSupervisor _tasks;
+    private readonly CancellationRegistry<long> _deliveries;
+    private readonly CancellationRegistry<(string, long)> _runningMethods;
     private readonly StreamOrder<(string, long)> _replyStreams;
     private readonly Publishers _publishers;
     private readonly Receiver _receiver;
@@ -43,10 +45,10 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         });
         _tasks = new TaskSupervisor(time, loggers.CreateLogger<TaskSupervisor>());
         _replyStreams = new StreamOrder<(string, long)>(_tasks);
-        var deliveries = new CancellationRegistry<long>();
-        var runningMethods = new CancellationRegistry<(string, long)>();
+        var deliveries = _deliveries = new CancellationRegistry<long>(time);
+        var runningMethods = _runningMethods = new CancellationRegistry<(string, long)>(time);
         Errors = new ErrorReporter(options, time, loggers.CreateLogger<ErrorReporter>());
-        Handlers = HandlerRegistry.Create(Context, Store, runningMethods, time, _http, options.Methods, extraHandlers ?? []);
+        Handlers = HandlerRegistry.Create(Context, Store, runningMethods, time, _http, Processes, options.Methods, extraHandlers ?? []);
         var deliverer = new Deliverer(_nats, Store, deliveries, Errors, time, loggers.CreateLogger<Deliverer>());
         _publishers = new Publishers(
             (subject, streams) => new Publisher(subject, deliverer.DeliverAsync, _tasks, streams, TimeSpan.FromSeconds(options.PublisherIdleSeconds), time),
@@ -91,9 +93,22 @@ public sealed partial class NodeRuntime : IAsyncDisposable
 
         _tasks.RunLoop($"receiver of {NodeName}", ReceiveAsync);
         _tasks.RunLoop($"duplicate memory of {NodeName}", ForgetOldInboundAsync);
+        if (NodeName != _options.CentralNodeName) _tasks.RunLoop($"hello of {NodeName}", new HelloSender(_options, _nats, _audit, _time).RunAsync);
     }
 
     public Task<CancelOutcome> CancelAsync(long id, CancellationToken ct) => _canceller.CancelAsync(id, ct);
+
+    /// <summary>What runs on this node now, for <c>REQOpProcessList</c>.</summary>
+    public ProcessList Processes() => new(
+        NodeName,
+        _publishers.Running.Select(p => new PublisherProcess(p.Subject, p.StartedAt)).ToList(),
+        new SubscriberProcess(Subjects.AllFor(NodeName), Handlers.Methods, Handlers.Stopped.ToList()),
+        [
+            .. _deliveries.InFlight.Select(d => new MessageProcess("delivering", Subjects.For(d.Message.ToNode!, d.Message.Method!),
+                d.Message.Id, d.Message.FromNode!, d.Message.Method!, d.Started, d.Source.IsCancellationRequested ? "cancelling" : "sending")),
+            .. _runningMethods.InFlight.Select(r => new MessageProcess("running", Subjects.For(NodeName, r.Message.Method!),
+                r.Message.Id, r.Message.FromNode!, r.Message.Method!, r.Started, r.Source.IsCancellationRequested ? "cancelling" : "running")),
+        ]);
 
     private async Task ReceiveAsync(CancellationToken stopping)
     {

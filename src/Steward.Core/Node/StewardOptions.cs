@@ -40,6 +40,9 @@ public sealed class StewardOptions
     /// <summary>How long a node remembers a finished received message, to run a resend of it only once (default 7 days).</summary>
     [Range(1, 3650)] public int DedupRetentionDays { get; set; } = 7;
 
+    /// <summary>How often a node tells central it is alive (<c>REQHello</c>); central itself does not.</summary>
+    [Range(1, 86_400)] public int HelloIntervalSeconds { get; set; } = 30;
+
     /// <summary>A publisher with no message for this long retires; the next message for its subject starts a new one.</summary>
     [Range(1, 86_400)] public int PublisherIdleSeconds { get; set; } = 60;
 

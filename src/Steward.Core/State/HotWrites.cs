@@ -19,6 +19,7 @@ internal sealed class HotWrites : IDisposable
     private readonly SqliteCommand _insertError;
     private readonly SqliteCommand _saveSequence;
     private readonly SqliteCommand _forgetInbound;
+    private readonly SqliteCommand _sawNode;
     private long _lastId;
 
     public HotWrites(SqliteConnection connection, TimeProvider time)
@@ -38,7 +39,11 @@ internal sealed class HotWrites : IDisposable
         _insertError = Prepare("""INSERT INTO "Errors" ("At","Node","Line","MessageFromNode","MessageId") VALUES ($now,$node,$line,$fromNode,$id) RETURNING "Seq" """);
         _saveSequence = Prepare("""INSERT INTO "Sequences" ("Name","Last") VALUES ('messages',$last) ON CONFLICT("Name") DO UPDATE SET "Last"=excluded."Last" """);
         _forgetInbound = Prepare("""DELETE FROM "Inbound" WHERE "State"='done' AND "FinishedAt" < $before""");
-        _all = [_forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
+        _sawNode = Prepare("""
+            INSERT INTO "Nodes" ("Name","FirstSeen","LastSeen","Version","Os","Arch","StartedAt") VALUES ($name,$now,$now,$version,$os,$arch,$started)
+            ON CONFLICT("Name") DO UPDATE SET "LastSeen"=$now,"Version"=$version,"Os"=$os,"Arch"=$arch,"StartedAt"=$started
+            """);
+        _all = [_sawNode, _forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
         using var last = Prepare("""SELECT "Last" FROM "Sequences" WHERE "Name"='messages'""");
         // A new file starts at the current Unix time in ms: a node whose file was lost or moved aside must not reuse
         // ids its receivers still remember as already run.
@@ -80,6 +85,9 @@ internal sealed class HotWrites : IDisposable
 
     public void FinishInbound(string fromNode, long id, DateTime now) =>
         Run(_finishInbound, ("$fromNode", fromNode), ("$id", id), ("$now", now));
+
+    public void SawNode(NodeEntry n) =>
+        Run(_sawNode, ("$name", n.Name), ("$now", n.LastSeen), ("$version", n.Version), ("$os", n.Os), ("$arch", n.Arch), ("$started", n.StartedAt));
 
     public int ForgetInbound(DateTime finishedBefore) => Run(_forgetInbound, ("$before", finishedBefore));
 

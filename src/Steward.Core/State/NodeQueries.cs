@@ -55,6 +55,12 @@ public sealed class NodeQueries
         return await db.Errors.AsNoTracking().Where(e => e.Seq > afterSeq).OrderBy(e => e.Seq).ToListAsync(ct).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<NodeEntry>> NodesAsync(CancellationToken ct)
+    {
+        await using var db = _open();
+        return await db.Nodes.AsNoTracking().OrderBy(n => n.Name).ToListAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>Whether the file takes a write lock now (the health check).</summary>
     public async Task<bool> IsWritableAsync(CancellationToken ct)
     {

@@ -98,6 +98,8 @@ public sealed class NodeStore : IAsyncDisposable
 
     public Task FinishInboundAsync(Message message) => _writes.EnqueueAsync(hot => hot.FinishInbound(message.FromNode!, message.Id, Now));
 
+    public Task SawNodeAsync(NodeEntry node) => _writes.EnqueueAsync(hot => hot.SawNode(node));
+
     public Task<ErrorEntry> AddErrorAsync(ErrorEntry entry) => _writes.EnqueueAsync(hot =>
     {
         entry.Seq = hot.InsertError(entry);

@@ -11,6 +11,7 @@ public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(o
     public DbSet<IdSequence> Sequences => Set<IdSequence>();
     public DbSet<MessageEvent> Events => Set<MessageEvent>();
     public DbSet<ErrorEntry> Errors => Set<ErrorEntry>();
+    public DbSet<NodeEntry> Nodes => Set<NodeEntry>();
 
     /// <summary>SQLite keeps no time zone: every time is written in UTC and read back marked as UTC.</summary>
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
@@ -34,6 +35,7 @@ public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(o
         });
         modelBuilder.Entity<IdSequence>().HasKey(s => s.Name);
         modelBuilder.Entity<ErrorEntry>().HasKey(m => m.Seq);
+        modelBuilder.Entity<NodeEntry>().HasKey(n => n.Name);
         modelBuilder.Entity<MessageEvent>(e =>
         {
             e.HasKey(m => m.Seq);

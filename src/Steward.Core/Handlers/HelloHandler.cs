@@ -1,0 +1,30 @@
+using System.Text.Json;
+using Steward.Core.Messages;
+using Steward.Core.State;
+
+namespace Steward.Core.Handlers;
+
+/// <summary><c>REQHello</c> on central: records that the node is alive, with its version, OS and architecture.</summary>
+internal sealed class HelloHandler(NodeStore store, TimeProvider time) : IMethodHandler
+{
+    public string Method => Methods.Hello;
+
+    public async Task<HandlerResult> HandleAsync(Message message, CancellationToken ct)
+    {
+        HelloInfo? info = null;
+        try
+        {
+            info = message.Data is { Length: > 0 } data ? JsonSerializer.Deserialize(data, StewardJson.Default.HelloInfo) : null;
+        }
+        catch (JsonException)
+        {
+            // An older or foreign node: it is still alive, only its details are unknown.
+        }
+        await store.SawNodeAsync(new NodeEntry
+        {
+            Name = message.FromNode!, LastSeen = time.GetUtcNow().UtcDateTime,
+            Version = info?.Version, Os = info?.Os, Arch = info?.Arch, StartedAt = info?.StartedAt.UtcDateTime,
+        }).ConfigureAwait(false);
+        return HandlerResult.Empty;
+    }
+}

@@ -1,0 +1,13 @@
+namespace Steward.Core.State;
+
+/// <summary>A node central has heard from by <c>REQHello</c>: the node registry.</summary>
+public sealed class NodeEntry
+{
+    public required string Name { get; set; }
+    public DateTime FirstSeen { get; set; }
+    public DateTime LastSeen { get; set; }
+    public string? Version { get; set; }
+    public string? Os { get; set; }
+    public string? Arch { get; set; }
+    public DateTime? StartedAt { get; set; }
+}
