@@ -35,8 +35,16 @@ public sealed class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> StartAsync(string host, params string[] args)
     {
         var process = Launch(host, args);
-        await process._started.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        return process;
+        try
+        {
+            await process._started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return process;
+        }
+        catch
+        {
+            await process.DisposeAsync();   // never leave a half-started host running
+            throw;
+        }
     }
 
     /// <summary>Starts the host and waits for it to exit by itself: for --help and bad configuration.</summary>
