@@ -19,7 +19,8 @@ internal sealed class ThroughGateway(string url) : IAsyncDisposable
     {
         var central = Names.Next("benchcentral");
         _gateway = await HostProcess.StartAsync(HostProcess.Gateway, "--node", central, "--central", central, "--broker", url,
-            "--data", Directory.CreateTempSubdirectory("steward-bench-").FullName, "--urls", _client.BaseAddress!.ToString().TrimEnd('/'));
+            "--data", Directory.CreateTempSubdirectory("steward-bench-").FullName, "--urls", _client.BaseAddress!.ToString().TrimEnd('/'), "--token", "bench");
+        _client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "bench");
         _agent = await TestNode.StartAsync(url, _agentName);
     }
 

@@ -1,4 +1,5 @@
-using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Authentication;
+using Steward.Gateway.Auth;
 using Serilog;
 using Steward.Core.Messages;
 using Steward.Core.Node;
@@ -41,18 +42,17 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 });
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails().AddExceptionHandler<BadRequestProblemHandler>();
-builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-{
-    // The contract in openapi.yaml must not depend on the host name a request came in on.
-    document.Servers?.Clear();
-    document.Info.Title = "Steward gateway";
-    document.Info.Description = "Command and control for fleets: post messages to nodes, follow their state and replies.";
-    return Task.CompletedTask;
-}));
+builder.Services.AddOpenApi(OpenApiDocument.Configure);
+builder.Services.AddSingleton(sp => OperatorToken.Load(options, sp.GetRequiredService<ILoggerFactory>().CreateLogger<OperatorToken>()));
+builder.Services.AddAuthentication(BearerTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+builder.Services.AddAuthorization();
 
 var app = builder.Build();
+app.Services.GetRequiredService<OperatorToken>();   // made (and its file's path logged) at start, not at the first request
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapOpenApi();
 app.MapOpenApi("/openapi/{documentName}.yaml");
 app.UseSwaggerUI(ui =>

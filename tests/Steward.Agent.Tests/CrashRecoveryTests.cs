@@ -17,8 +17,9 @@ public sealed class CrashRecoveryTests(NatsServerFixture broker)
         var ship = Names.Next("ship");
         var data = Directory.CreateTempSubdirectory("steward-central-").FullName;
         var url = $"http://127.0.0.1:{FreePort.Next()}";
-        string[] gatewayArgs = ["--node", central, "--central", central, "--broker", broker.Url, "--data", data, "--urls", url];
+        string[] gatewayArgs = ["--node", central, "--central", central, "--broker", broker.Url, "--data", data, "--urls", url, "--token", "crash-test"];
         using var client = new HttpClient { BaseAddress = new Uri(url) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "crash-test");
         var messages = Enumerable.Range(1, 50).Select(i =>
             new { toNode = ship, method = "REQCliCommand", methodArgs = _runs.Command($"run{i}"), ACKTimeout = 1, retries = 200, retryWait = 1 });
 

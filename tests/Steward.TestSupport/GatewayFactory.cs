@@ -8,6 +8,8 @@ namespace Steward.TestSupport;
 /// <summary>The gateway in-process on a test server, with a fresh data folder and the test's broker.</summary>
 public sealed class GatewayFactory(string brokerUrl, string nodeName = "central") : WebApplicationFactory<Program>
 {
+    public const string Token = "test-operator-token";
+
     public string NodeName { get; } = nodeName;
 
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("steward-gateway-").FullName;
@@ -20,12 +22,27 @@ public sealed class GatewayFactory(string brokerUrl, string nodeName = "central"
         return client;
     }
 
+    /// <summary>Clients carry the operator token, as an operator's curl would; tests of auth use <see cref="CreateAnonymousClient"/>.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+    }
+
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Steward:Broker", brokerUrl);
         builder.UseSetting("Steward:DataFolder", DataFolder);
         builder.UseSetting("Steward:NodeName", NodeName);
         builder.UseSetting("Steward:CentralNodeName", NodeName);
+        builder.UseSetting("Steward:ApiToken", Token);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
     }
 }

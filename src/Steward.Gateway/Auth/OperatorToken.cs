@@ -1,0 +1,49 @@
+using System.Security.Cryptography;
+using System.Text;
+using Steward.Core.Node;
+
+namespace Steward.Gateway.Auth;
+
+/// <summary>
+/// The operators' bearer token: from configuration, or made on first start and kept in <c>&lt;data&gt;/api-token</c>
+/// (mode 0600), so it survives restarts. Only the file's path is ever logged, never the token.
+/// </summary>
+internal sealed partial class OperatorToken
+{
+    public const string FileName = "api-token";
+
+    private OperatorToken(string value) => Bytes = Encoding.UTF8.GetBytes(value);
+
+    public byte[] Bytes { get; }
+
+    public static OperatorToken Load(StewardOptions options, ILogger logger)
+    {
+        if (!string.IsNullOrEmpty(options.ApiToken)) return new OperatorToken(options.ApiToken);
+        var path = Path.Combine(options.ResolvedDataFolder, FileName);
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(options.ResolvedDataFolder);
+            var fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            using var file = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+            file.Write(Encoding.UTF8.GetBytes(fresh + "\n"));
+            Log.Generated(logger, path);
+        }
+        else
+        {
+            Log.Using(logger, path);
+        }
+        return new OperatorToken(File.ReadAllText(path).Trim());
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(9001, LogLevel.Warning, "No operator token configured: made one and stored it in {Path} (mode 0600); send it as 'Authorization: Bearer <token>'")]
+        public static partial void Generated(ILogger logger, string path);
+
+        [LoggerMessage(9002, LogLevel.Information, "Operator token read from {Path}")]
+        public static partial void Using(ILogger logger, string path);
+    }
+}
