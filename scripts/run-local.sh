@@ -45,11 +45,11 @@ curl -fs "$GATEWAY_URL/healthz" >/dev/null || { echo "The gateway did not become
 cat <<MSG
 
 Steward is running: broker $BROKER, gateway $GATEWAY_URL (Swagger UI: $GATEWAY_URL/swagger), agents ship1 and ship2.
-Logs: var/*.log. Data: var/<node>/. Press Ctrl-C to stop everything.
+The operator token is in var/central/api-token. Logs: var/*.log. Data: var/<node>/. Press Ctrl-C to stop everything.
 
 Try it (posts uptime to ship1, then follows its events until the reply is in):
 
-  curl -s -X POST $GATEWAY_URL/messages -H 'Content-Type: application/json' -d '{"toNode":"ship1","method":"REQCliCommand","methodArgs":["bash","-c","uptime"]}' | tee /dev/stderr | grep -o '"ids":\[[0-9]*' | grep -o '[0-9]*$' | xargs -I{} curl -sN $GATEWAY_URL/messages/{}/events
+  TOKEN=\$(cat var/central/api-token); curl -s -X POST $GATEWAY_URL/messages -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' -d '{"toNode":"ship1","method":"REQCliCommand","methodArgs":["bash","-c","uptime"]}' | tee /dev/stderr | grep -o '"ids":\[[0-9]*' | grep -o '[0-9]*$' | xargs -I{} curl -sN -H "Authorization: Bearer \$TOKEN" $GATEWAY_URL/messages/{}/events
 
 MSG
 wait -n "${pids[@]}" || true
