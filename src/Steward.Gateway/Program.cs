@@ -62,6 +62,9 @@ app.UseSwaggerUI(ui =>
 });
 app.MapHealthEndpoints();
 app.MapMessageEndpoints();
+app.MapBatchEndpoints();
+app.MapNodeEndpoints();
+app.MapErrorEndpoints();
 try
 {
     await app.RunAsync();

@@ -25,8 +25,11 @@ public sealed class MessageIntake
 
     public Task<IReadOnlyList<long>> AcceptAsync(Message message) => AcceptAsync([message]);
 
-    /// <summary>Stores and sends <paramref name="messages"/>; <paramref name="finishing"/> is a received message they complete.</summary>
-    public async Task<IReadOnlyList<long>> AcceptAsync(IEnumerable<Message> messages, Message? finishing = null)
+    /// <summary>
+    /// Stores and sends <paramref name="messages"/>; <paramref name="finishing"/> is a received message they complete, and
+    /// <paramref name="asBatch"/> makes them one fan-out whose id is the first message's.
+    /// </summary>
+    public async Task<IReadOnlyList<Message>> AcceptMessagesAsync(IEnumerable<Message> messages, Message? finishing = null, bool asBatch = false)
     {
         var perNode = messages.SelectMany(m => m.Destinations().Select(node => MessageLimits.WithDefaults(m with
         {
@@ -36,12 +39,16 @@ public sealed class MessageIntake
             ToHosts = null,
             FromNode = _options.NodeName,
         }, _options))).ToList();
-        var stored = await _store.AddOutboundAsync(perNode, finishing).ConfigureAwait(false);
+        var stored = await _store.AddOutboundAsync(perNode, finishing, asBatch).ConfigureAwait(false);
         foreach (var message in stored)
         {
             await _audit.AppendAsync(AuditEntry.Out, message).ConfigureAwait(false);
             _dispatch(new Outgoing(message));
         }
-        return stored.Select(m => m.Id).ToList();
+        return stored;
     }
+
+    /// <summary>Stores and sends <paramref name="messages"/>, and gives their ids.</summary>
+    public async Task<IReadOnlyList<long>> AcceptAsync(IEnumerable<Message> messages, Message? finishing = null) =>
+        (await AcceptMessagesAsync(messages, finishing).ConfigureAwait(false)).Select(m => m.Id).ToList();
 }

@@ -46,6 +46,9 @@ public sealed class StewardOptions
     /// <summary>A publisher with no message for this long retires; the next message for its subject starts a new one.</summary>
     [Range(1, 86_400)] public int PublisherIdleSeconds { get; set; } = 60;
 
+    /// <summary>How often the gateway writes a comment on a quiet event stream, so proxies keep it open.</summary>
+    [Range(1, 3600)] public int SseHeartbeatSeconds { get; set; } = 15;
+
     /// <summary>The largest request body the gateway reads (default 1 MiB).</summary>
     [Range(1024, 256L * 1024 * 1024)] public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 

@@ -5,6 +5,9 @@ namespace Steward.Core.State;
 /// <summary>Wakes readers of a message's events once new ones are committed. Take the wait before reading, then no wake-up is lost.</summary>
 public sealed class EventSignals
 {
+    /// <summary>The key for new entries of the error log (message ids are never 0).</summary>
+    public const long ErrorLog = 0;
+
     private readonly ConcurrentDictionary<long, TaskCompletionSource> _waiting = new();
 
     public Task NextAsync(long messageId) =>

@@ -30,8 +30,8 @@ internal sealed class HotWrites : IDisposable
             command.CommandText = sql;
             return command;
         }
-        _insertOutbound = Prepare("""INSERT INTO "Outbound" ("Id","ToNode","Method","Json","State","Attempts","CreatedAt","UpdatedAt") VALUES ($id,$toNode,$method,$json,$state,0,$now,$now)""");
-        _findOutbound = Prepare("""SELECT "State","ToNode" FROM "Outbound" WHERE "Id"=$id""");
+        _insertOutbound = Prepare("""INSERT INTO "Outbound" ("Id","ToNode","Method","Json","State","Attempts","BatchId","CreatedAt","UpdatedAt") VALUES ($id,$toNode,$method,$json,$state,0,$batch,$now,$now)""");
+        _findOutbound = Prepare("""SELECT "State","ToNode","BatchId" FROM "Outbound" WHERE "Id"=$id""");
         _updateOutbound = Prepare("""UPDATE "Outbound" SET "State"=$state,"Attempts"=coalesce($attempt,"Attempts"),"LastError"=coalesce($error,"LastError"),"UpdatedAt"=$now WHERE "Id"=$id""");
         _insertEvent = Prepare("""INSERT INTO "Events" ("MessageId","Kind","Node","State","Output","ExitCode","Attempt","Error","At") VALUES ($id,$kind,$node,$state,$output,$exitCode,$attempt,$error,$now)""");
         _insertInbound = Prepare("""INSERT OR IGNORE INTO "Inbound" ("FromNode","Id","Method","Json","State","ReceivedAt") VALUES ($fromNode,$id,$method,$json,'received',$now)""");
@@ -62,14 +62,14 @@ internal sealed class HotWrites : IDisposable
         return _lastId;
     }
 
-    public void InsertOutbound(long id, string toNode, string method, string json, string state, DateTime now) =>
-        Run(_insertOutbound, ("$id", id), ("$toNode", toNode), ("$method", method), ("$json", json), ("$state", state), ("$now", now));
+    public void InsertOutbound(long id, string toNode, string method, string json, string state, long? batchId, DateTime now) =>
+        Run(_insertOutbound, ("$id", id), ("$toNode", toNode), ("$method", method), ("$json", json), ("$state", state), ("$batch", batchId), ("$now", now));
 
-    public (string State, string ToNode)? FindOutbound(long id)
+    public (string State, string ToNode, long? BatchId)? FindOutbound(long id)
     {
         Set(_findOutbound, ("$id", id));
         using var reader = _findOutbound.ExecuteReader();
-        return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
+        return reader.Read() ? (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt64(2)) : null;
     }
 
     public void UpdateOutbound(long id, string state, int? attempt, string? error, DateTime now) =>

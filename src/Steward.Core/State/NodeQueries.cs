@@ -17,6 +17,34 @@ public sealed class NodeQueries
         return await db.Outbound.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct).ConfigureAwait(false);
     }
 
+    /// <summary>The messages of one fan-out, by node.</summary>
+    public async Task<IReadOnlyList<OutboundMessage>> BatchAsync(long batchId, CancellationToken ct)
+    {
+        await using var db = _open();
+        return await db.Outbound.AsNoTracking().Where(m => m.BatchId == batchId).OrderBy(m => m.ToNode).ToListAsync(ct).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<MessageEvent>> BatchEventsAsync(long batchId, long afterSeq, CancellationToken ct)
+    {
+        await using var db = _open();
+        return await db.Events.AsNoTracking()
+            .Where(e => e.Seq > afterSeq && db.Outbound.Any(m => m.BatchId == batchId && m.Id == e.MessageId))
+            .OrderBy(e => e.Seq).ToListAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Outbound messages, newest first, filtered; <paramref name="before"/> is the paging cursor (an id).</summary>
+    public async Task<IReadOnlyList<OutboundMessage>> ListOutboundAsync(
+        string? node, string? state, string? method, long? before, int limit, CancellationToken ct)
+    {
+        await using var db = _open();
+        var query = db.Outbound.AsNoTracking();
+        if (node is not null) query = query.Where(m => m.ToNode == node);
+        if (state is not null) query = query.Where(m => m.State == state);
+        if (method is not null) query = query.Where(m => m.Method == method);
+        if (before is not null) query = query.Where(m => m.Id < before);
+        return await query.OrderByDescending(m => m.Id).Take(limit).ToListAsync(ct).ConfigureAwait(false);
+    }
+
     public async Task<int> CountInStateAsync(string state, CancellationToken ct)
     {
         await using var db = _open();
@@ -49,10 +77,10 @@ public sealed class NodeQueries
         return rows.Select(r => JsonSerializer.Deserialize(r.Json, StewardJson.Default.Message)!).ToList();
     }
 
-    public async Task<IReadOnlyList<ErrorEntry>> ErrorsAsync(long afterSeq, CancellationToken ct)
+    public async Task<IReadOnlyList<ErrorEntry>> ErrorsAsync(long afterSeq, CancellationToken ct, int limit = int.MaxValue)
     {
         await using var db = _open();
-        return await db.Errors.AsNoTracking().Where(e => e.Seq > afterSeq).OrderBy(e => e.Seq).ToListAsync(ct).ConfigureAwait(false);
+        return await db.Errors.AsNoTracking().Where(e => e.Seq > afterSeq).OrderBy(e => e.Seq).Take(limit).ToListAsync(ct).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<NodeEntry>> NodesAsync(CancellationToken ct)

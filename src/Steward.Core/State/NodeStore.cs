@@ -43,16 +43,19 @@ public sealed class NodeStore : IAsyncDisposable
     /// Gives each message its id and stores it as queued; when <paramref name="finishing"/> is given, marks that received
     /// message done in the same transaction, so a crash can never both lose its reply and run it again.
     /// </summary>
-    public async Task<IReadOnlyList<Message>> AddOutboundAsync(IReadOnlyList<Message> messages, Message? finishing = null)
+    /// <para>With <paramref name="asBatch"/>, the messages form one fan-out whose id is the first message's.</para>
+    public async Task<IReadOnlyList<Message>> AddOutboundAsync(IReadOnlyList<Message> messages, Message? finishing = null, bool asBatch = false)
     {
         var stored = await _writes.EnqueueAsync(hot =>
         {
             var now = Now;
+            long? batchId = null;
             if (finishing is not null) hot.FinishInbound(finishing.FromNode!, finishing.Id, now);
             return messages.Select(m =>
             {
                 var message = m with { Id = hot.NextId() };
-                hot.InsertOutbound(message.Id, message.ToNode!, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), MessageStates.Queued, now);
+                if (asBatch) batchId ??= message.Id;
+                hot.InsertOutbound(message.Id, message.ToNode!, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), MessageStates.Queued, batchId, now);
                 hot.InsertEvent(StateEvent(message.Id, message.ToNode!, MessageStates.Queued, attempt: null, error: null, now));
                 return message;
             }).ToList();
@@ -64,15 +67,15 @@ public sealed class NodeStore : IAsyncDisposable
     /// <summary>Moves an outbound message to <paramref name="state"/>; false when it had already moved past it or ended.</summary>
     public async Task<bool> SetStateAsync(long id, string state, int? attempt = null, string? error = null)
     {
-        var moved = await _writes.EnqueueAsync(hot =>
+        var (moved, batchId) = await _writes.EnqueueAsync(hot =>
         {
-            if (hot.FindOutbound(id) is not { } row || !MessageStates.CanMove(row.State, state)) return false;
+            if (hot.FindOutbound(id) is not { } row || !MessageStates.CanMove(row.State, state)) return (false, null);
             var now = Now;
             hot.UpdateOutbound(id, state, attempt, error, now);
             hot.InsertEvent(StateEvent(id, row.ToNode, state, attempt, error, now));
-            return true;
+            return (true, row.BatchId);
         }).ConfigureAwait(false);
-        Signals.Notify(id);
+        Notify(id, batchId);
         if (moved) StateChanged?.Invoke(id, state);
         return moved;
     }
@@ -80,16 +83,17 @@ public sealed class NodeStore : IAsyncDisposable
     /// <summary>Records what came back for outbound message <paramref name="id"/>: reply output or a reported error.</summary>
     public async Task AddEventAsync(long id, string kind, string node, string? output, int? exitCode = null)
     {
-        await _writes.EnqueueAsync(hot =>
+        var batchId = await _writes.EnqueueAsync(hot =>
         {
-            if (hot.FindOutbound(id) is null) return;
+            if (hot.FindOutbound(id) is not { } row) return null;
             hot.InsertEvent(new MessageEvent
             {
                 MessageId = id, Kind = kind, Node = node, At = Now, ExitCode = exitCode,
                 Output = kind == EventKinds.Error ? null : output, Error = kind == EventKinds.Error ? output : null,
             });
+            return row.BatchId;
         }).ConfigureAwait(false);
-        Signals.Notify(id);
+        Notify(id, batchId);
     }
 
     /// <summary>Stores a received message; false when <c>(fromNode, id)</c> was seen before, so it must not run again.</summary>
@@ -100,11 +104,19 @@ public sealed class NodeStore : IAsyncDisposable
 
     public Task SawNodeAsync(NodeEntry node) => _writes.EnqueueAsync(hot => hot.SawNode(node));
 
-    public Task<ErrorEntry> AddErrorAsync(ErrorEntry entry) => _writes.EnqueueAsync(hot =>
+    public async Task<ErrorEntry> AddErrorAsync(ErrorEntry entry)
     {
-        entry.Seq = hot.InsertError(entry);
+        entry.Seq = await _writes.EnqueueAsync(hot => hot.InsertError(entry)).ConfigureAwait(false);
+        Signals.Notify(EventSignals.ErrorLog);
         return entry;
-    });
+    }
+
+    /// <summary>Wakes readers of the message's events, and of its batch's.</summary>
+    private void Notify(long id, long? batchId)
+    {
+        Signals.Notify(id);
+        if (batchId is { } batch && batch != id) Signals.Notify(batch);
+    }
 
     /// <summary>Forgets finished received messages older than <paramref name="age"/>: the bound on the duplicate memory.</summary>
     public Task<int> ForgetInboundOlderThanAsync(TimeSpan age) => _writes.EnqueueAsync(hot => hot.ForgetInbound(Now - age));

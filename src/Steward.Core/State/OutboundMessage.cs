@@ -9,6 +9,9 @@ public sealed class OutboundMessage
     public required string Json { get; set; }
     public string State { get; set; } = MessageStates.Queued;
     public int Attempts { get; set; }
+
+    /// <summary>The fan-out this message belongs to: the id of the batch's first message.</summary>
+    public long? BatchId { get; set; }
     public string? LastError { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

@@ -27,6 +27,7 @@ public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(o
             e.HasKey(m => m.Id);
             e.Property(m => m.Id).ValueGeneratedNever();
             e.HasIndex(m => m.State);
+            e.HasIndex(m => m.BatchId);
         });
         modelBuilder.Entity<InboundMessage>(e =>
         {

@@ -6,6 +6,11 @@ namespace Steward.Gateway.Hosting;
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(AcceptedMessages))]
+[JsonSerializable(typeof(MessagePage))]
+[JsonSerializable(typeof(BatchAccepted))]
+[JsonSerializable(typeof(BatchView))]
+[JsonSerializable(typeof(IReadOnlyList<NodeView>))]
+[JsonSerializable(typeof(IReadOnlyList<Steward.Core.State.ErrorEntry>))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]

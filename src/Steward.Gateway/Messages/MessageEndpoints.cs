@@ -1,10 +1,9 @@
-using System.Globalization;
-using System.Net.ServerSentEvents;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Steward.Core.Messages;
 using Steward.Core.Node;
 using Steward.Core.State;
+using Steward.Gateway.Hosting;
 
 namespace Steward.Gateway.Messages;
 
@@ -18,6 +17,8 @@ internal static class MessageEndpoints
             .WithSummary("Send one message, or an array of messages; each destination node gets its own id")
             .Accepts<Message>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/", ListAsync).WithName("ListMessages")
+            .WithSummary("Messages sent from this node, newest first; filter by node, state and method, page with after");
         group.MapGet("/{id:long}", GetAsync).WithName("GetMessage").WithSummary("A message's state, attempts, replies and last error")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("/{id:long}", CancelAsync).WithName("CancelMessage")
@@ -25,7 +26,7 @@ internal static class MessageEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:long}/events", StreamEventsAsync).WithName("StreamMessageEvents")
             .WithSummary("Server-sent events: state changes and reply output; Last-Event-ID resumes")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<MessageEvent>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -68,19 +69,27 @@ internal static class MessageEndpoints
         return new MessageView(row.Id, row.ToNode, row.Method, row.State, row.Attempts, row.LastError, row.CreatedAt, row.UpdatedAt, replies, events);
     }
 
-    internal static async Task<Results<ServerSentEventsResult<MessageEvent>, ProblemHttpResult>> StreamEventsAsync(
-        long id, [FromHeader(Name = "Last-Event-ID")] long? lastEventId, NodeRuntime node, CancellationToken ct)
+    internal static async Task<Results<Ok<MessagePage>, ValidationProblem>> ListAsync([AsParameters] MessageQuery query, NodeRuntime node, CancellationToken ct)
     {
-        if (await node.Store.Queries.FindOutboundAsync(id, ct) is null) return NotFound(id);
-        var feed = new MessageEventFeed(node.Store).ReadAsync(id, lastEventId ?? 0, ct);
-        return TypedResults.ServerSentEvents(AsSseItems(feed));
+        if (query.Problems() is { Count: > 0 } problems) return TypedResults.ValidationProblem(problems);
+        var limit = query.Limit ?? 50;
+        var rows = await node.Store.Queries.ListOutboundAsync(query.Node, query.State, query.Method, query.After, limit, ct);
+        return TypedResults.Ok(new MessagePage(rows.Select(MessageSummary.Of).ToList(), rows.Count == limit ? rows[^1].Id : null));
     }
 
-    private static async IAsyncEnumerable<SseItem<MessageEvent>> AsSseItems(IAsyncEnumerable<MessageEvent> events)
+    internal static async Task<Results<EventStream<MessageEvent>, ProblemHttpResult>> StreamEventsAsync(
+        long id, [FromHeader(Name = "Last-Event-ID")] long? lastEventId, NodeRuntime node, StewardOptions options, CancellationToken ct)
     {
-        await foreach (var e in events)
-            yield return new SseItem<MessageEvent>(e, e.Kind) { EventId = e.Seq.ToString(CultureInfo.InvariantCulture) };
+        if (await node.Store.Queries.FindOutboundAsync(id, ct) is null) return NotFound(id);
+        var queries = node.Store.Queries;
+        var feed = LiveFeed.ReadAsync(node.Store.Signals, id, lastEventId ?? 0, (after, c) => queries.EventsAsync(id, after, c), e => e.Seq,
+            async c => await queries.FindOutboundAsync(id, c) is { } row && MessageStates.IsFinal(row.State), ct);
+        return Stream(feed, options);
     }
+
+    /// <summary>Message events as SSE: the event type is the kind (state, reply, error), the id the stored sequence.</summary>
+    internal static EventStream<MessageEvent> Stream(IAsyncEnumerable<MessageEvent> events, StewardOptions options) =>
+        new(events, e => (e.Kind, e.Seq), StewardJson.Default.MessageEvent, TimeSpan.FromSeconds(options.SseHeartbeatSeconds));
 
     private static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem($"no message with id {id} was sent from this node", statusCode: StatusCodes.Status404NotFound, title: "Unknown message");
