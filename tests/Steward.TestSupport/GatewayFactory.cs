@@ -14,6 +14,9 @@ public sealed class GatewayFactory(string brokerUrl, string nodeName = "central"
 
     public string DataFolder { get; } = Directory.CreateTempSubdirectory("steward-gateway-").FullName;
 
+    /// <summary>More configuration for one test, e.g. <c>["Steward:SseHeartbeatSeconds"] = "1"</c>; set before the first client.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
     /// <summary>A client for a gateway whose node already listens on the broker, so replies are never refused.</summary>
     public async Task<HttpClient> CreateReadyClientAsync()
     {
@@ -44,5 +47,6 @@ public sealed class GatewayFactory(string brokerUrl, string nodeName = "central"
         builder.UseSetting("Steward:CentralNodeName", NodeName);
         builder.UseSetting("Steward:ApiToken", Token);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 }

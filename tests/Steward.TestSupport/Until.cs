@@ -26,6 +26,13 @@ public static class Until
         return value!;
     }
 
+    public static async Task<T?> ValueAsync<T>(string what, Func<Task<T?>> read, TimeSpan? timeout = null) where T : struct
+    {
+        T? value = null;
+        await TrueAsync(what, async () => (value = await read()) is not null, timeout);
+        return value;
+    }
+
     public static Task TrueAsync(string what, Func<bool> condition, TimeSpan? timeout = null) =>
         TrueAsync(what, () => Task.FromResult(condition()), timeout);
 }

@@ -9,7 +9,7 @@ namespace Steward.Gateway.Messages;
 /// </summary>
 internal static class MessageBody
 {
-    public sealed record Parsed(IReadOnlyList<Message> Messages, Dictionary<string, string[]> Errors, bool TooLarge);
+    public sealed record Parsed(IReadOnlyList<Message> Messages, Dictionary<string, string[]> Errors, bool TooLarge, bool IsArray = false);
 
     public static async Task<Parsed> ReadAsync(HttpRequest request, long maxBytes, CancellationToken ct)
     {
@@ -40,7 +40,7 @@ internal static class MessageBody
             for (var i = 0; i < messages.Length; i++)
                 foreach (var (field, problems) in MessageValidator.Validate(messages[i]!))
                     errors[isArray ? $"[{i}].{field}" : field] = problems;
-            return new Parsed(messages.OfType<Message>().ToList(), errors, TooLarge: false);
+            return new Parsed(messages.OfType<Message>().ToList(), errors, TooLarge: false, isArray);
         }
         catch (JsonException e)
         {
