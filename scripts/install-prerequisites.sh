@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Installs what Steward needs beside the .NET SDK when it is missing: nats-server (Debian package).
+# Installs what Steward needs beside the .NET SDK when it is missing (Debian packages): nats-server, and npm for the
+# OpenAPI linter the tests run.
 set -euo pipefail
-if command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ]; then exit 0; fi
+missing=()
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "Installing nats-server (apt-get)..."
+echo "Installing ${missing[*]} (apt-get)..."
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq nats-server >/dev/null
+$sudo apt-get install -y -qq "${missing[@]}" >/dev/null

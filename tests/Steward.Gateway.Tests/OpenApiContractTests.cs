@@ -21,6 +21,23 @@ public sealed class OpenApiContractTests
         if (committed != served) Assert.Fail(FirstDifference(committed, served));
     }
 
+    [Fact]
+    public async Task The_openapi_yaml_passes_a_third_party_linter_without_errors()
+    {
+        var folder = Path.Combine(RepositoryRoot.Path, "tools", "openapi-lint");
+        var redocly = Path.Combine(folder, "node_modules", ".bin", "redocly");
+        Assert.True(File.Exists(redocly), $"{redocly} is missing: run 'npm ci' in {folder} (scripts/test.sh does)");
+        var start = new System.Diagnostics.ProcessStartInfo(redocly) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("lint");
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "openapi.yaml"));
+        using var lint = System.Diagnostics.Process.Start(start)!;
+        var output = await lint.StandardOutput.ReadToEndAsync() + await lint.StandardError.ReadToEndAsync();
+        await lint.WaitForExitAsync();
+
+        Assert.True(lint.ExitCode == 0, output);
+        Assert.Contains("Your API description is valid", output, StringComparison.Ordinal);
+    }
+
     private static string FirstDifference(string committed, string served)
     {
         var (a, b) = (committed.Split('\n'), served.Split('\n'));

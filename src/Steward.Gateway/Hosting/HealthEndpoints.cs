@@ -10,7 +10,7 @@ public sealed record HealthReport(string Node, bool BrokerConnected, bool Databa
 internal static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/healthz", CheckAsync).WithTags("Health").WithSummary("Broker connected and database writable")
+        app.MapGet("/healthz", CheckAsync).WithTags("Health").WithName("Health").WithSummary("Broker connected and database writable")
             .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable);
 
     internal static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> CheckAsync(NodeRuntime node, CancellationToken ct)

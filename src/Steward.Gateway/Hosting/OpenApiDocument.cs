@@ -8,10 +8,18 @@ internal static class OpenApiDocument
 {
     public static void Configure(OpenApiOptions options) => options.AddDocumentTransformer((document, _, _) =>
     {
-        // The contract in openapi.yaml must not depend on the host name a request came in on.
-        document.Servers?.Clear();
+        // The contract in openapi.yaml must not depend on the host name a request came in on: relative to where it is served.
+        document.Servers = [new OpenApiServer { Url = "/" }];
         document.Info.Title = "Steward gateway";
         document.Info.Description = "Command and control for fleets: post messages to nodes, follow their state and replies.";
+        document.Tags = new HashSet<OpenApiTag>
+        {
+            new() { Name = "Messages", Description = "Send messages to nodes and follow their state and replies" },
+            new() { Name = "Batches", Description = "Fan-out: one message to many nodes, followed as one batch" },
+            new() { Name = "Nodes", Description = "The node registry, from the nodes' hello messages" },
+            new() { Name = "Errors", Description = "Central's error log" },
+            new() { Name = "Health", Description = "Broker connection and database, without a token" },
+        };
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme

@@ -17,10 +17,10 @@ internal static class BatchEndpoints
 {
     public static void MapBatchEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/messages/batch", PostAsync).WithTags("Batches").RequireAuthorization().WithName("PostBatch")
+        app.MapPost("/messages/batch", PostAsync).WithTags("Batches").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("PostBatch")
             .WithSummary("Send one message to every node in toHosts/toNodes; 202 with a batch id and one message id per node")
             .Accepts<Steward.Core.Messages.Message>("application/json").ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        var batches = app.MapGroup("/batches").WithTags("Batches").RequireAuthorization();
+        var batches = app.MapGroup("/batches").WithTags("Batches").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
         batches.MapGet("/{id:long}", GetAsync).WithName("GetBatch").WithSummary("Each node's state and a summary of the fan-out")
             .ProducesProblem(StatusCodes.Status404NotFound);
         batches.MapGet("/{id:long}/events", StreamEventsAsync).WithName("StreamBatchEvents")

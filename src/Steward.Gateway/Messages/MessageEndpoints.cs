@@ -12,7 +12,7 @@ internal static class MessageEndpoints
 {
     public static RouteGroupBuilder MapMessageEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/messages").WithTags("Messages").RequireAuthorization();
+        var group = app.MapGroup("/messages").WithTags("Messages").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapPost("/", PostAsync).WithName("PostMessages")
             .WithSummary("Send one message, or an array of messages; each destination node gets its own id")
             .Accepts<Message>("application/json")
