@@ -17,6 +17,7 @@ public static class Program
         int Ops(int n) => Math.Max(64, (int)(n * scale));
         var payload = "0123456789abcdef"u8.ToArray();
         var results = new List<Measurement>();
+        var fanOuts = new List<FanOutResult>();
         var broker = new NatsServerFixture();
         await broker.InitializeAsync();
         try
@@ -43,12 +44,14 @@ public static class Program
                 results.Add(await Measurement.RunAsync("(c) POST /messages -> SSE reply (echo)", 1, Ops(300), gateway.RoundTripAsync));
                 results.Add(await Measurement.RunAsync("(c) POST /messages -> SSE reply (echo)", 64, Ops(2000), gateway.RoundTripAsync));
             }
+            if (Runs("d"))
+                foreach (var nodes in new[] { 10, 100, 500 }) fanOuts.Add(await FanOut.RunAsync(broker.Url, nodes));
         }
         finally
         {
             await broker.DisposeAsync();
         }
-        var report = Report.Markdown(results);
+        var report = Report.Markdown(results, fanOuts);
         Console.WriteLine();
         Console.WriteLine(report);
         if (only is null && !args.Contains("--no-write"))

@@ -21,7 +21,7 @@ internal static class Report
             : $"# Benchmark results\n\n{generated}\n");
     }
 
-    public static string Markdown(IReadOnlyList<Measurement> results)
+    public static string Markdown(IReadOnlyList<Measurement> results, IReadOnlyList<FanOutResult> fanOuts)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"- date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -35,6 +35,14 @@ internal static class Report
             var baseline = results.FirstOrDefault(b => b.Name.StartsWith("(a)", StringComparison.Ordinal) && b.InFlight == r.InFlight) ?? r;
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {r.Name} | {r.InFlight} | {r.PerSecond:F0} | {r.P50Ms:F3} | {r.P99Ms:F3} | {r.PerSecond / baseline.PerSecond:P1} |");
+        }
+        if (fanOuts.Count > 0)
+        {
+            text.AppendLine().AppendLine("(d) fan-out: `POST /messages/batch` of one `REQCliCommand [\"echo\",\"hi\"]` to N agent nodes (in the benchmark's process) through the gateway process, read on `GET /batches/{id}/events`:").AppendLine();
+            text.AppendLine("| nodes | all ACKed ms | all replied ms | gateway RSS MiB |");
+            text.AppendLine("|---:|---:|---:|---:|");
+            foreach (var f in fanOuts)
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {f.Nodes} | {f.AllAckedMs:F0} | {f.AllRepliedMs:F0} | {f.GatewayRssKiB / 1024} |");
         }
         return text.ToString();
     }
