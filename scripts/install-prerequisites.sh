@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs what Steward needs beside the .NET SDK when it is missing (Debian packages): nats-server, and npm for the
-# OpenAPI linter the tests run.
+# Installs what Steward needs beside the .NET SDK when it is missing (Debian packages): nats-server, and for the
+# tests npm (the OpenAPI linter, the browser driver) and Chromium (the Swagger UI test).
 set -euo pipefail
 missing=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
-command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ "${1:-}" = "--run-only" ] || command -v npm >/dev/null 2>&1 || missing+=(npm)
+[ "${1:-}" = "--run-only" ] || [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -7,7 +7,7 @@ NATS_PORT="${NATS_PORT:-4222}"
 GATEWAY_URL="${GATEWAY_URL:-http://127.0.0.1:8080}"
 BROKER="nats://127.0.0.1:${NATS_PORT}"
 
-./scripts/install-prerequisites.sh
+./scripts/install-prerequisites.sh --run-only
 export PATH="$PATH:/usr/sbin"
 echo "Building..."
 dotnet build Steward.sln -c Release -nologo -v q -clp:ErrorsOnly

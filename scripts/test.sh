@@ -4,8 +4,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-prerequisites.sh || { echo "0 passed, 1 failed"; exit 1; }
 export PATH="$PATH:/usr/sbin"
-# The OpenAPI linter (a test runs it on openapi.yaml), pinned in tools/openapi-lint/package-lock.json.
-npm ci --prefix tools/openapi-lint --no-audit --no-fund --loglevel=error || { echo "0 passed, 1 failed"; exit 1; }
+# The OpenAPI linter and the browser driver that tests run, pinned in tools/*/package-lock.json.
+for tool in tools/openapi-lint tools/browser-test; do
+  npm ci --prefix "$tool" --no-audit --no-fund --loglevel=error || { echo "0 passed, 1 failed"; exit 1; }
+done
 
 results=$(mktemp -d)
 dotnet test Steward.sln --nologo --logger trx --results-directory "$results" "$@"
