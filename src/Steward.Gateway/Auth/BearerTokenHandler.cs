@@ -20,12 +20,18 @@ internal sealed class BearerTokenHandler(
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
-        var given = Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim());
+        string? presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim()
+            : IsEventStream(Request) ? Request.Query["access_token"].ToString() : null;
+        if (string.IsNullOrEmpty(presented)) return Task.FromResult(AuthenticateResult.NoResult());
+        var given = Encoding.UTF8.GetBytes(presented);
         if (!CryptographicOperations.FixedTimeEquals(given, token.Bytes)) return Task.FromResult(AuthenticateResult.Fail("wrong token"));
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "operator")], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
+
+    /// <summary>A browser's EventSource cannot send headers, so event streams also take the token as <c>?access_token=</c>.</summary>
+    private static bool IsEventStream(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && request.Path.Value?.EndsWith("/events", StringComparison.Ordinal) == true;
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

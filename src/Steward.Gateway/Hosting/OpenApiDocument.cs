@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.OpenApi;
+using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 
 namespace Steward.Gateway.Hosting;
@@ -6,7 +7,27 @@ namespace Steward.Gateway.Hosting;
 /// <summary>The served OpenAPI document: no host-dependent servers, the bearer scheme for Swagger UI's Authorize button.</summary>
 internal static class OpenApiDocument
 {
-    public static void Configure(OpenApiOptions options) => options.AddDocumentTransformer((document, _, _) =>
+    public static void Configure(OpenApiOptions options)
+    {
+        options.AddOperationTransformer((operation, _, _) =>
+        {
+            if (operation.OperationId is not ("PostMessages" or "PostBatch")) return Task.CompletedTask;
+            foreach (var media in operation.RequestBody?.Content?.Values ?? [])
+                media.Example = JsonNode.Parse(operation.OperationId == "PostBatch" ? BatchExample : MessageExample);
+            return Task.CompletedTask;
+        });
+        options.AddDocumentTransformer(Describe);
+    }
+
+    private const string MessageExample = """
+        {"toNode":"ship1","method":"REQCliCommand","methodArgs":["bash","-c","uptime"],"ACKTimeout":10,"retries":3,"methodTimeout":10}
+        """;
+
+    private const string BatchExample = """
+        {"toHosts":["ship1","ship2"],"method":"REQCliCommand","methodArgs":["bash","-c","uptime"],"directory":"uptime","fileName":"uptime.log"}
+        """;
+
+    private static Task Describe(Microsoft.OpenApi.OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
     {
         // The contract in openapi.yaml must not depend on the host name a request came in on: relative to where it is served.
         document.Servers = [new OpenApiServer { Url = "/" }];
@@ -28,5 +49,5 @@ internal static class OpenApiDocument
         };
         document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
         return Task.CompletedTask;
-    });
+    }
 }

@@ -34,6 +34,16 @@ public sealed class OperatorAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Only_event_streams_take_the_token_in_the_query_as_EventSource_cannot_send_headers()
+    {
+        using var client = _gateway.CreateAnonymousClient();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/messages/1/events?access_token={GatewayFactory.Token}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/messages/1?access_token={GatewayFactory.Token}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/messages/1/events?access_token=wrong")).StatusCode);
+    }
+
+    [Fact]
     public async Task Health_and_the_Swagger_UI_page_need_no_token()
     {
         using var client = _gateway.CreateAnonymousClient();
