@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
+using Steward.Agent.Inputs;
 using Steward.Core.Node;
 
 namespace Steward.Agent;
@@ -35,6 +37,9 @@ public static class Program
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
         builder.Services.AddStewardNode(options);
+        builder.Services.AddHostedService<StartupFolder>();
+        builder.Services.AddHostedService<InboxFolder>();
+        builder.Services.AddHostedService<SocketInput>();
         try
         {
             await builder.Build().RunAsync();

@@ -28,6 +28,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>The node name given with --node, for tests that need it.</summary>
+    public string NodeName => _process.StartInfo.ArgumentList.SkipWhile(a => a != "--node").Skip(1).FirstOrDefault() ?? "";
+
     public const string Agent = "Steward.Agent";
     public const string Gateway = "Steward.Gateway";
 

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Steward.Core.Messages;
+using Steward.Core.Node;
+
+namespace Steward.Agent.Inputs;
+
+/// <summary>
+/// <c>&lt;data&gt;/inbox/</c>: a file holding one message or an array is accepted like a REST message and removed; an
+/// invalid one moves to <c>inbox/rejected/</c> with a <c>.error</c> file naming the field. A file is taken only once
+/// its size stayed the same for one poll, and names starting with '.' or ending in '.tmp' are left alone, so a file
+/// being written (or written then renamed) is never read half-way.
+/// </summary>
+internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, ILogger<InboxFolder> logger) : BackgroundService
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+    private readonly Dictionary<string, long> _lastSize = new(StringComparer.Ordinal);
+
+    public string Folder => Path.Combine(node.Context.DataFolder, "inbox");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Directory.CreateDirectory(Path.Combine(Folder, "rejected"));
+        Log.Watching(logger, Folder);
+        using var every = new PeriodicTimer(Poll, time);
+        while (await every.WaitForNextTickAsync(stoppingToken))
+            foreach (var file in Directory.EnumerateFiles(Folder).Order(StringComparer.Ordinal).ToList())
+                if (IsComplete(file)) await TakeAsync(file);
+    }
+
+    private bool IsComplete(string file)
+    {
+        var name = Path.GetFileName(file);
+        if (name.StartsWith('.') || name.EndsWith(".tmp", StringComparison.Ordinal)) return false;
+        var size = new FileInfo(file).Length;
+        var stable = _lastSize.TryGetValue(file, out var before) && before == size;
+        _lastSize[file] = size;
+        return stable;
+    }
+
+    private async Task TakeAsync(string file)
+    {
+        _lastSize.Remove(file);
+        var input = MessageInput.Parse(await File.ReadAllBytesAsync(file));
+        if (input.Errors.Count > 0)
+        {
+            var rejected = Path.Combine(Folder, "rejected", Path.GetFileName(file));
+            File.Move(file, rejected, overwrite: true);
+            await File.WriteAllTextAsync(rejected + ".error", input.Summary + "\n");
+            Log.Rejected(logger, file, input.Summary);
+            return;
+        }
+        var ids = await node.Intake.AcceptAsync(input.Messages);
+        File.Delete(file);
+        Log.Accepted(logger, file, string.Join(",", ids));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(10001, LogLevel.Information, "Inbox {Folder} is watched")]
+        public static partial void Watching(ILogger logger, string folder);
+
+        [LoggerMessage(10002, LogLevel.Information, "Inbox file {File} accepted as message(s) {Ids}")]
+        public static partial void Accepted(ILogger logger, string file, string ids);
+
+        [LoggerMessage(10003, LogLevel.Warning, "Inbox file {File} rejected: {Problems}")]
+        public static partial void Rejected(ILogger logger, string file, string problems);
+    }
+}

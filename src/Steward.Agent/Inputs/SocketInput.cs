@@ -1,0 +1,116 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Steward.Core.Messages;
+using Steward.Core.Node;
+
+namespace Steward.Agent.Inputs;
+
+/// <summary>
+/// <c>&lt;data&gt;/steward.sock</c> (mode 0600): <c>nc -U steward.sock &lt; msg.json</c> submits one message or an array;
+/// the node answers one line of JSON, <c>{"ids":[...]}</c> or <c>{"errors":{...}}</c>. Removed when the node stops.
+/// </summary>
+internal sealed partial class SocketInput(NodeRuntime node, ILogger<SocketInput> logger) : BackgroundService
+{
+    private const int MaxBytes = 1024 * 1024;
+
+    public string Path => System.IO.Path.Combine(node.Context.DataFolder, "steward.sock");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        File.Delete(Path);   // left over from a node that was killed
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(Path));
+        File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        listener.Listen(16);
+        Log.Listening(logger, Path);
+        try
+        {
+            while (true)
+            {
+                var client = await listener.AcceptAsync(stoppingToken);
+                _ = Task.Run(() => AnswerAsync(client, stoppingToken), stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            File.Delete(Path);
+        }
+    }
+
+    private async Task AnswerAsync(Socket client, CancellationToken ct)
+    {
+        using (client)
+        {
+            var input = await ReadOneJsonValueAsync(client, ct);
+            var parsed = MessageInput.Parse(input);
+            string answer;
+            if (parsed.Errors.Count > 0)
+            {
+                answer = JsonSerializer.Serialize(new SocketAnswer(null, parsed.Errors), SocketJson.Default.SocketAnswer);
+                Log.Rejected(logger, parsed.Summary);
+            }
+            else
+            {
+                var ids = await node.Intake.AcceptAsync(parsed.Messages);
+                answer = JsonSerializer.Serialize(new SocketAnswer(ids, null), SocketJson.Default.SocketAnswer);
+                Log.Accepted(logger, string.Join(",", ids));
+            }
+            await client.SendAsync(Encoding.UTF8.GetBytes(answer + "\n"), ct);
+            client.Shutdown(SocketShutdown.Both);
+        }
+    }
+
+    /// <summary>Reads until the client closes its side or one whole JSON value has come (netcat may keep the connection open).</summary>
+    private static async Task<byte[]> ReadOneJsonValueAsync(Socket client, CancellationToken ct)
+    {
+        var received = new List<byte>();
+        var buffer = new byte[16 * 1024];
+        for (int read; received.Count < MaxBytes && (read = await client.ReceiveAsync(buffer, ct)) > 0;)
+        {
+            received.AddRange(buffer.AsSpan(0, read));
+            if (IsWholeValue(received.ToArray())) break;
+        }
+        return received.ToArray();
+    }
+
+    private static bool IsWholeValue(byte[] json)
+    {
+        var reader = new Utf8JsonReader(json, isFinalBlock: false, default);
+        try
+        {
+            while (reader.Read())
+                if (reader.CurrentDepth == 0 && reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray) return true;
+            return false;
+        }
+        catch (JsonException)
+        {
+            return true;   // not JSON at all: answer with the parse error now
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(10201, LogLevel.Information, "Socket {Path} takes messages")]
+        public static partial void Listening(ILogger logger, string path);
+
+        [LoggerMessage(10202, LogLevel.Information, "Socket message(s) accepted as {Ids}")]
+        public static partial void Accepted(ILogger logger, string ids);
+
+        [LoggerMessage(10203, LogLevel.Warning, "Socket input rejected: {Problems}")]
+        public static partial void Rejected(ILogger logger, string problems);
+    }
+}
+
+/// <summary>The one line the socket answers.</summary>
+internal sealed record SocketAnswer(IReadOnlyList<long>? Ids, Dictionary<string, string[]>? Errors);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(SocketAnswer))]
+internal sealed partial class SocketJson : System.Text.Json.Serialization.JsonSerializerContext;

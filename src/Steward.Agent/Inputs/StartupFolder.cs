@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Steward.Core.Messages;
+using Steward.Core.Node;
+
+namespace Steward.Agent.Inputs;
+
+/// <summary>
+/// <c>&lt;data&gt;/startup/</c>: every message there is sent again at each start of the node, e.g. a
+/// <c>REQCliCommandCont</c> with <c>methodTimeout: -1</c> that keeps a log tail streaming to central. The files stay.
+/// </summary>
+internal sealed partial class StartupFolder(NodeRuntime node, ILogger<StartupFolder> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(node.Context.DataFolder, "startup");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
+        {
+            var input = MessageInput.Parse(await File.ReadAllBytesAsync(file, cancellationToken));
+            if (input.Errors.Count > 0)
+            {
+                Log.Invalid(logger, file, input.Summary);
+                continue;
+            }
+            Log.Started(logger, file, string.Join(",", await node.Intake.AcceptAsync(input.Messages)));
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static partial class Log
+    {
+        [LoggerMessage(10101, LogLevel.Information, "Startup message(s) {File} sent as {Ids}")]
+        public static partial void Started(ILogger logger, string file, string ids);
+
+        [LoggerMessage(10102, LogLevel.Error, "Startup file {File} is not valid and was not sent: {Problems}")]
+        public static partial void Invalid(ILogger logger, string file, string problems);
+    }
+}

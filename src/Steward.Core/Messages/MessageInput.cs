@@ -1,0 +1,51 @@
+using System.Text.Json;
+
+namespace Steward.Core.Messages;
+
+/// <summary>
+/// Operator input (a REST body, an inbox or startup file, a line on the socket) read as one message or an array of
+/// messages, strictly: unknown fields, wrong types and bad values come back as errors keyed by the field's wire name
+/// (prefixed with <c>[i].</c> inside an array).
+/// </summary>
+public static class MessageInput
+{
+    public sealed record Parsed(IReadOnlyList<Message> Messages, Dictionary<string, string[]> Errors, bool IsArray = false)
+    {
+        /// <summary>The errors as one line, e.g. for a <c>.error</c> file: <c>toNode: must match ...; ACKTimeout: ...</c>.</summary>
+        public string Summary => string.Join("; ", Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
+    }
+
+    public static Parsed Parse(ReadOnlySpan<byte> input)
+    {
+        var first = input.TrimStart(" \t\r\n"u8);
+        if (first.IsEmpty) return Error("body", "empty input; send a message as JSON, e.g. {\"toNode\":\"ship1\",\"method\":\"REQCliCommand\",\"methodArgs\":[\"uptime\"]}");
+        try
+        {
+            var isArray = first[0] == (byte)'[';
+            Message?[]? messages = isArray
+                ? JsonSerializer.Deserialize<Message?[]>(input, StewardJson.Strict)
+                : [JsonSerializer.Deserialize<Message>(input, StewardJson.Strict)];
+            if (messages is not { Length: > 0 } || messages.Any(m => m is null))
+                return Error("body", "expected a message object or a non-empty array of message objects");
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            for (var i = 0; i < messages.Length; i++)
+                foreach (var (field, problems) in MessageValidator.Validate(messages[i]!))
+                    errors[isArray ? $"[{i}].{field}" : field] = problems;
+            return new Parsed(messages.OfType<Message>().ToList(), errors, isArray);
+        }
+        catch (JsonException e)
+        {
+            return Error(FieldOf(e.Path), $"invalid JSON: {e.Message}");
+        }
+    }
+
+    /// <summary>Turns a JSON path such as <c>$.ACKTimeout</c> or <c>$[1].toNode</c> into the wire field name.</summary>
+    private static string FieldOf(string? path) => path switch
+    {
+        null or "$" => "body",
+        _ when path.StartsWith("$.", StringComparison.Ordinal) => path[2..],
+        _ => path.TrimStart('$'),
+    };
+
+    private static Parsed Error(string field, string problem) => new([], new() { [field] = [problem] });
+}
