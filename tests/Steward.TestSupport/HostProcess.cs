@@ -41,6 +41,7 @@ public sealed class HostProcess : IAsyncDisposable
         try
         {
             await process._started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            if (args.SkipWhile(a => a != "--urls").Skip(1).FirstOrDefault() is { } url) await WaitUntilListeningAsync(url);
             return process;
         }
         catch
@@ -48,6 +49,24 @@ public sealed class HostProcess : IAsyncDisposable
             await process.DisposeAsync();   // never leave a half-started host running
             throw;
         }
+    }
+
+    /// <summary>The node may be up before the web server listens: wait until it answers at all.</summary>
+    private static async Task WaitUntilListeningAsync(string url)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(url) };
+        await Until.TrueAsync($"{url} answers", async () =>
+        {
+            try
+            {
+                using var response = await client.GetAsync("/healthz");
+                return true;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        });
     }
 
     /// <summary>Starts the host and waits for it to exit by itself: for --help and bad configuration.</summary>
