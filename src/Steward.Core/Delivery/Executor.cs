@@ -36,9 +36,28 @@ internal sealed partial class Executor(
             await store.FinishInboundAsync(message).ConfigureAwait(false);
             return;
         }
-        await replies.FinishAsync(result).ConfigureAwait(false);
+        await replies.FinishAsync(result, answers is null ? [] : await RelayedBackAsync(answers.Id, message).ConfigureAwait(false)).ConfigureAwait(false);
         if (answers is not null && message.ReplyLast) await store.SetStateAsync(answers.Id, MessageStates.Done).ConfigureAwait(false);
         Log.Finished(logger, message.Id, message.FromNode!, nodeName, message.Method!);
+    }
+
+    /// <summary>
+    /// When the answered message was one this node forwarded as a relay, a copy of the reply for the node it came from,
+    /// to be handled there by the original's <c>relayReplyMethod</c>.
+    /// </summary>
+    private async Task<IReadOnlyList<Message>> RelayedBackAsync(long answeredId, Message reply)
+    {
+        if (await store.Queries.FindOutboundAsync(answeredId, CancellationToken.None).ConfigureAwait(false) is not { } row) return [];
+        var forwarded = System.Text.Json.JsonSerializer.Deserialize(row.Json, StewardJson.Default.Message)!;
+        if (forwarded.PreviousMessage is not { Method: Methods.Relay } relay) return [];
+        return
+        [
+            reply with
+            {
+                Id = 0, ToNode = relay.FromNode, Method = forwarded.RelayReplyMethod ?? Methods.DefaultReply, PreviousMessage = relay,
+                AckTimeout = forwarded.ReplyACKTimeout, Retries = forwarded.ReplyRetries, MethodTimeout = forwarded.ReplyMethodTimeout,
+            },
+        ];
     }
 
     /// <summary>Reruns the method every <paramref name="every"/> for <paramref name="total"/>; each run but the last replies at once.</summary>

@@ -8,7 +8,8 @@ internal static class Replies
 {
     /// <summary>Whether the receiver answers with a reply; when not, the sender's message is done once ACKed.</summary>
     public static bool Wanted(Message request) =>
-        !request.IsReply && request.ReplyMethod != Methods.None && request.Method is not (Methods.None or Methods.ErrorLog or Methods.Hello);
+        !request.IsReply && request.ReplyMethod != Methods.None
+        && request.Method is not (Methods.None or Methods.ErrorLog or Methods.Hello or Methods.Relay);   // a relay's reply comes from the far node
 
     public static Message For(Message request, HandlerResult result, int seq, bool last) => new()
     {

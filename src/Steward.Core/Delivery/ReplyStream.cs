@@ -14,7 +14,10 @@ internal sealed class ReplyStream(MessageIntake intake, Message request)
         if (Replies.Wanted(request)) await intake.AcceptAsync(Replies.For(request, part, _next++, last: false)).ConfigureAwait(false);
     }
 
-    /// <summary>Sends the last reply and marks the request done in the same commit.</summary>
-    public Task FinishAsync(HandlerResult result) =>
-        intake.AcceptAsync(Replies.Wanted(request) ? [Replies.For(request, result, _next++, last: true)] : [], finishing: request);
+    /// <summary>Sends the last reply, and what the method sends on, and marks the request done, all in one commit.</summary>
+    public Task FinishAsync(HandlerResult result, IEnumerable<Message> alsoSend) =>
+        intake.AcceptAsync(
+            (Replies.Wanted(request) ? [Replies.For(request, result, _next++, last: true)] : Enumerable.Empty<Message>())
+                .Concat(result.Send ?? []).Concat(alsoSend),
+            finishing: request);
 }

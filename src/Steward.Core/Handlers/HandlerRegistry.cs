@@ -31,7 +31,7 @@ public sealed class HandlerRegistry
             new NoneHandler(), new ErrorLogHandler(node, store, files, time), new OpCancelHandler(runningMethods, store),
             new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http), new CliCommandContHandler(time), new TailFileHandler(time),
             new OpProcessListHandler(processes), new OpProcessStopHandler(methodSwitch, () => registry!),
-            new OpProcessStartHandler(methodSwitch, () => registry!), new HelloHandler(store, time),
+            new OpProcessStartHandler(methodSwitch, () => registry!), new HelloHandler(store, time), new RelayHandler(),
         ];
         var extraHandlers = extra.ToList();
         return registry = new(builtIn.Where(b => extraHandlers.All(e => e.Method != b.Method)).Concat(extraHandlers), served, methodSwitch);

@@ -14,8 +14,11 @@ public interface IMethodHandler
     Task<HandlerResult> HandleAsync(Message message, CancellationToken ct);
 }
 
-/// <summary>The outcome of a method: the reply's data, the exit code of a command, and an error to report.</summary>
-public sealed record HandlerResult(byte[]? Data, int? ExitCode = null, string? Error = null)
+/// <summary>
+/// The outcome of a method: the reply's data, the exit code of a command, an error to report, and messages the method
+/// sends on (<paramref name="Send"/>), which are stored in the same commit that marks the method finished.
+/// </summary>
+public sealed record HandlerResult(byte[]? Data, int? ExitCode = null, string? Error = null, IReadOnlyList<Message>? Send = null)
 {
     public static readonly HandlerResult Empty = new((byte[]?)null);
 }

@@ -24,8 +24,8 @@ public static class MessageValidator
             Add("methodArgs", "REQHttpGet needs an absolute http or https URL as methodArgs[0]");
         if (message.FromNode is not null && !NodeName.IsValid(message.FromNode))
             Add("fromNode", $"fromNode must match {NodeName.Rule}");
-        if (message.RelayViaNode is not null)
-            Add("relayViaNode", "relaying through another node is not supported by this version yet; send to toNode directly");
+        if (message.RelayViaNode is not null && !NodeName.IsValid(message.RelayViaNode))
+            Add("relayViaNode", $"relayViaNode must match {NodeName.Rule}");
 
         Range("ACKTimeout", message.AckTimeout, 0, MaxSeconds, Add);
         Range("replyACKTimeout", message.ReplyACKTimeout, 0, MaxSeconds, Add);

@@ -38,7 +38,9 @@ public sealed class MessageIntake
             ToNodes = null,
             ToHosts = null,
             FromNode = _options.NodeName,
-        }, _options))).ToList();
+        }, _options)))
+            .Select(m => m.RelayViaNode is { } via && via != _options.NodeName ? Handlers.RelayHandler.Wrap(m) : m)
+            .ToList();
         var stored = await _store.AddOutboundAsync(perNode, finishing, asBatch).ConfigureAwait(false);
         foreach (var message in stored)
         {

@@ -46,7 +46,7 @@ public sealed class BadInputTests(NatsServerFixture broker) : IAsyncLifetime
         { "command without methodArgs", """{"toNode":"ship1","method":"REQCliCommand"}""", "methodArgs" },
         { "unknown reply method", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"replyMethod":"REQNope"}""", "replyMethod" },
         { "bad message inside an array", """[{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"]},{"toNode":"a b","method":"REQCliCommand","methodArgs":["uptime"]}]""", "[1].toNode" },
-        { "relay, not built yet", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"relayViaNode":"central"}""", "relayViaNode" },
+        { "relay node with a dot", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"relayViaNode":"central.x"}""", "relayViaNode" },
         { "HTTP GET without a URL", """{"toNode":"ship1","method":"REQHttpGet","methodArgs":["not a url"]}""", "methodArgs" },
         { "bad schedule", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"schedule":[0]}""", "schedule" },
     };

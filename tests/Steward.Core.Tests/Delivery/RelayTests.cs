@@ -1,0 +1,34 @@
+using Steward.Core.Messages;
+using Steward.Core.State;
+using Steward.TestSupport;
+
+namespace Steward.Core.Tests.Delivery;
+
+[Collection(BrokerCollection.Name)]
+public sealed class RelayTests(NatsServerFixture broker)
+{
+    private readonly RunCounter _runs = new();
+
+    [Fact]
+    public async Task A_message_relayed_through_central_runs_on_ship2_and_its_reply_is_handled_on_ship1_and_kept_on_central()
+    {
+        await using var central = await TestNode.StartAsync(broker.Url, Names.Next("central"));
+        await using var ship1 = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
+        await using var ship2 = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
+
+        var id = (await ship1.Intake.AcceptAsync(new Message
+        {
+            ToNode = ship2.NodeName, RelayViaNode = central.NodeName, Method = Methods.CliCommand, MethodArgs = _runs.Command("relayed"),
+            RelayReplyMethod = Methods.ToFile, Directory = "relay", FileName = "answer.txt",
+        }))[0];
+
+        await Wait.ForStateAsync(ship1, id, MessageStates.Done, TimeSpan.FromSeconds(30));
+        Assert.Equal(["relayed"], _runs.Lines);
+        Assert.Equal("relayed\n", await File.ReadAllTextAsync(Path.Combine(ship1.Context.FilesFolder, "relay", central.NodeName, "answer.txt")));
+        var copy = Path.Combine(central.Context.FilesFolder, "relay", ship2.NodeName, "answer.txt");
+        await Until.TrueAsync("central kept a copy", () => File.Exists(copy));
+        Assert.Equal("relayed\n", await File.ReadAllTextAsync(copy));
+        var events = await ship1.Store.Queries.EventsAsync(id, 0, CancellationToken.None);
+        Assert.Equal("relayed\n", Assert.Single(events, e => e.Kind == EventKinds.Reply).Output);
+    }
+}
