@@ -5,10 +5,14 @@ using Xunit;
 namespace Steward.TestSupport;
 
 /// <summary>A real nats-server on a free 127.0.0.1 port, started for a test collection and stopped after it.</summary>
-public sealed class NatsServerFixture : IAsyncLifetime
+public sealed class NatsServerFixture(string? configFile = null) : IAsyncLifetime
 {
     private const string ListeningLine = "Listening for client connections on ";
     private Process? _server;
+
+    public NatsServerFixture() : this(null)
+    {
+    }
 
     public int Port { get; private set; } = -1;
 
@@ -41,7 +45,10 @@ public sealed class NatsServerFixture : IAsyncLifetime
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         _server = new Process
         {
-            StartInfo = new ProcessStartInfo("nats-server", $"-a 127.0.0.1 -p {Port}") { RedirectStandardError = true, RedirectStandardOutput = true },
+            StartInfo = new ProcessStartInfo("nats-server", (configFile is null ? "" : $"-c {configFile} ") + $"-a 127.0.0.1 -p {Port}")
+            {
+                RedirectStandardError = true, RedirectStandardOutput = true,
+            },
             EnableRaisingEvents = true,
         };
         _server.ErrorDataReceived += (_, e) =>

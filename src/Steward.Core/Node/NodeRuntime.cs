@@ -42,6 +42,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         _nats = new NatsConnection(NatsOpts.Default with
         {
             Url = options.Broker, Name = options.NodeName, LoggerFactory = loggers, RetryOnInitialConnect = true, MaxReconnectRetry = -1,
+            AuthOpts = options.BrokerUser is null ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Username = options.BrokerUser, Password = options.BrokerPassword },
         });
         _tasks = new TaskSupervisor(time, loggers.CreateLogger<TaskSupervisor>());
         _replyStreams = new StreamOrder<(string, long)>(_tasks);

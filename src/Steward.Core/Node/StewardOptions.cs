@@ -25,6 +25,11 @@ public sealed class StewardOptions
     [Required, RegularExpression(Messages.NodeName.Rule, ErrorMessage = NameRule)]
     public string CentralNodeName { get; set; } = "central";
 
+    /// <summary>This node's user on the broker, when the broker checks users (nats/README.md); with <see cref="BrokerPassword"/>.</summary>
+    public string? BrokerUser { get; set; }
+
+    public string? BrokerPassword { get; set; }
+
     /// <summary>The operator's bearer token (gateway only).</summary>
     public string? ApiToken { get; set; }
 
