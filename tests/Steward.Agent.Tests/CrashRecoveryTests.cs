@@ -61,4 +61,31 @@ public sealed class CrashRecoveryTests(NatsServerFixture broker)
         Assert.Equal("finished\n", events.Single(e => e.Event == "reply").Field("output"));
         Assert.Equal(["start", "start"], _runs.Lines);
     }
+
+    [Fact]
+    public async Task A_relay_node_killed_between_hops_still_delivers_exactly_once_after_it_restarts()
+    {
+        await using var ship1 = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
+        var ship2Name = Names.Next("ship");
+        var relayName = Names.Next("relay");
+        var relayData = Directory.CreateTempSubdirectory("steward-relay-").FullName;
+        string[] relayArgs = ["--node", relayName, "--broker", broker.Url, "--data", relayData];
+
+        long id;
+        await using (var relay = await HostProcess.StartAsync(HostProcess.Agent, relayArgs))
+        {
+            id = (await ship1.Intake.AcceptAsync(new Steward.Core.Messages.Message
+            {
+                ToNode = ship2Name, RelayViaNode = relayName, Method = "REQCliCommand", MethodArgs = _runs.Command("once"),
+                AckTimeout = 1, Retries = 100, RetryWait = 1, RelayReplyMethod = "REQNone",
+            }))[0];
+            await Wait.ForStateAsync(ship1, id, "acked");   // the relay stored it; ship2 is not up, so the second hop waits
+            await relay.KillAsync();
+        }
+        await using var ship2 = await TestNode.StartAsync(broker.Url, ship2Name);
+        await using var restarted = await HostProcess.StartAsync(HostProcess.Agent, relayArgs);
+
+        await Wait.ForStateAsync(ship1, id, "done", TimeSpan.FromSeconds(60));
+        Assert.Equal(["once"], _runs.Lines);
+    }
 }

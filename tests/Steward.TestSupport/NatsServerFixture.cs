@@ -5,14 +5,20 @@ using Xunit;
 namespace Steward.TestSupport;
 
 /// <summary>A real nats-server on a free 127.0.0.1 port, started for a test collection and stopped after it.</summary>
-public sealed class NatsServerFixture(string? configFile = null) : IAsyncLifetime
+public sealed class NatsServerFixture : IAsyncLifetime
 {
     private const string ListeningLine = "Listening for client connections on ";
+    private readonly string? _configFile;
     private Process? _server;
 
-    public NatsServerFixture() : this(null)
+    public NatsServerFixture()
     {
     }
+
+    private NatsServerFixture(string configFile) => _configFile = configFile;
+
+    /// <summary>A server started with a configuration file (users, permissions); host and port still come from the fixture.</summary>
+    public static NatsServerFixture WithConfig(string configFile) => new(configFile);
 
     public int Port { get; private set; } = -1;
 
@@ -45,7 +51,7 @@ public sealed class NatsServerFixture(string? configFile = null) : IAsyncLifetim
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         _server = new Process
         {
-            StartInfo = new ProcessStartInfo("nats-server", (configFile is null ? "" : $"-c {configFile} ") + $"-a 127.0.0.1 -p {Port}")
+            StartInfo = new ProcessStartInfo("nats-server", (_configFile is null ? "" : $"-c {_configFile} ") + $"-a 127.0.0.1 -p {Port}")
             {
                 RedirectStandardError = true, RedirectStandardOutput = true,
             },

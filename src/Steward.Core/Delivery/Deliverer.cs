@@ -61,7 +61,7 @@ internal sealed partial class Deliverer(
             if (answer.Accepted)
             {
                 Log.Acked(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!, attempt);
-                await store.SetStateAsync(message.Id, Replies.Wanted(message) ? MessageStates.Acked : MessageStates.Done, attempt).ConfigureAwait(false);
+                await store.SetStateAsync(message.Id, Replies.Expected(message) ? MessageStates.Acked : MessageStates.Done, attempt).ConfigureAwait(false);
             }
             else
             {

@@ -11,6 +11,10 @@ internal static class Replies
         !request.IsReply && request.ReplyMethod != Methods.None
         && request.Method is not (Methods.None or Methods.ErrorLog or Methods.Hello or Methods.Relay);   // a relay's reply comes from the far node
 
+    /// <summary>Whether a reply will come back for a message once it is ACKed: for a relay, the relayed message's.</summary>
+    public static bool Expected(Message message) =>
+        message.Method == Methods.Relay ? RelayHandler.Unwrap(message) is { } original && Wanted(original) : Wanted(message);
+
     public static Message For(Message request, HandlerResult result, int seq, bool last) => new()
     {
         ToNode = request.FromNode,

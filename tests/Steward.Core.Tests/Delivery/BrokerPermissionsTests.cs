@@ -7,7 +7,7 @@ namespace Steward.Core.Tests.Delivery;
 /// <summary>With nats/relay-permissions.conf loaded, ship1 may not publish to ship2: only the relay through central works.</summary>
 public sealed class BrokerPermissionsTests : IAsyncLifetime
 {
-    private readonly NatsServerFixture _broker = new(Path.Combine(RepositoryRoot.Path, "nats", "relay-permissions.conf"));
+    private readonly NatsServerFixture _broker = NatsServerFixture.WithConfig(Path.Combine(RepositoryRoot.Path, "nats", "relay-permissions.conf"));
     private readonly RunCounter _runs = new();
 
     public Task InitializeAsync() => _broker.InitializeAsync();
