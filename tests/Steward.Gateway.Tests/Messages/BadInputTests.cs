@@ -6,23 +6,8 @@ using Steward.TestSupport;
 namespace Steward.Gateway.Tests.Messages;
 
 [Collection(BrokerCollection.Name)]
-public sealed class BadInputTests(NatsServerFixture broker) : IAsyncLifetime
+public sealed class BadInputTests(NatsServerFixture broker) : GatewayTest(broker)
 {
-    private GatewayFactory _gateway = null!;
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _gateway = new GatewayFactory(broker.Url, Names.Next("central"));
-        _client = _gateway.CreateClient();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _gateway.DisposeAsync();
-    }
 
     public static TheoryData<string, string, string> BadBodies => new()
     {
@@ -57,7 +42,7 @@ public sealed class BadInputTests(NatsServerFixture broker) : IAsyncLifetime
     {
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
 
-        var response = await _client.PostAsync("/messages", content);
+        var response = await Client.PostAsync("/messages", content);
 
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{why}: got {(int)response.StatusCode}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -72,7 +57,7 @@ public sealed class BadInputTests(NatsServerFixture broker) : IAsyncLifetime
         var huge = new string('x', 1024 * 1024 + 1);
         using var content = new StringContent($$"""{"toNode":"ship1","method":"REQToFile","data":"{{huge}}"}""", System.Text.Encoding.UTF8, "application/json");
 
-        var response = await _client.PostAsync("/messages", content);
+        var response = await Client.PostAsync("/messages", content);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -81,7 +66,7 @@ public sealed class BadInputTests(NatsServerFixture broker) : IAsyncLifetime
     [Fact]
     public async Task A_non_numeric_message_id_is_not_a_500()
     {
-        var response = await _client.GetAsync("/messages/abc");
+        var response = await Client.GetAsync("/messages/abc");
 
         Assert.True((int)response.StatusCode is >= 400 and < 500, $"got {(int)response.StatusCode}");
     }

@@ -7,22 +7,13 @@ using Steward.TestSupport;
 namespace Steward.Gateway.Tests.Messages;
 
 [Collection(BrokerCollection.Name)]
-public sealed class BatchTests(NatsServerFixture broker) : IAsyncLifetime
+public sealed class BatchTests(NatsServerFixture broker) : GatewayTest(broker)
 {
     private readonly List<NodeRuntime> _agents = [];
-    private GatewayFactory _gateway = null!;
-    private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
+    public override async Task DisposeAsync()
     {
-        _gateway = new GatewayFactory(broker.Url, Names.Next("central"));
-        _client = await _gateway.CreateReadyClientAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _gateway.DisposeAsync();
+        await base.DisposeAsync();
         foreach (var agent in _agents) await agent.DisposeAsync();
     }
 
@@ -30,12 +21,12 @@ public sealed class BatchTests(NatsServerFixture broker) : IAsyncLifetime
     public async Task A_fan_out_to_20_nodes_shows_the_replies_of_the_15_up_before_any_of_the_5_down_fails()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var up = await Task.WhenAll(Enumerable.Range(0, 15).Select(_ => TestNode.StartAsync(broker.Url, Names.Next("ship"))));
+        var up = await Task.WhenAll(Enumerable.Range(0, 15).Select(_ => TestNode.StartAsync(Broker.Url, Names.Next("ship"))));
         _agents.AddRange(up);
         var down = Enumerable.Range(0, 5).Select(_ => Names.Next("ghost")).ToList();
         var hosts = up.Select(n => n.NodeName).Concat(down).ToList();
 
-        var posted = await _client.PostAsync("/messages/batch", JsonContent.Create(new
+        var posted = await Client.PostAsync("/messages/batch", JsonContent.Create(new
         {
             toHosts = hosts, method = "REQCliCommand", methodArgs = new[] { "echo", "up" }, ACKTimeout = 1, retries = 3, retryWait = 1,
         }), timeout.Token);
@@ -45,7 +36,7 @@ public sealed class BatchTests(NatsServerFixture broker) : IAsyncLifetime
         Assert.Equal(hosts.Order(), accepted.GetProperty("ids").EnumerateObject().Select(p => p.Name).Order());
 
         var repliesBeforeFirstFailure = new HashSet<string>();
-        await foreach (var e in ServerSentEvents.ReadAsync(_client, $"/batches/{batchId}/events", ct: timeout.Token))
+        await foreach (var e in ServerSentEvents.ReadAsync(Client, $"/batches/{batchId}/events", ct: timeout.Token))
         {
             if (e.Field("state") == "failed") break;
             if (e.Event == "reply") repliesBeforeFirstFailure.Add(e.Field("node"));
@@ -55,7 +46,7 @@ public sealed class BatchTests(NatsServerFixture broker) : IAsyncLifetime
 
         var view = await Until.ValueAsync("the down nodes' messages failed", async () =>
         {
-            var batch = await _client.GetFromJsonAsync<JsonElement>($"/batches/{batchId}", timeout.Token);
+            var batch = await Client.GetFromJsonAsync<JsonElement>($"/batches/{batchId}", timeout.Token);
             return batch.GetProperty("summary").GetProperty("failed").GetInt32() == 5 ? (JsonElement?)batch : null;
         }, TimeSpan.FromSeconds(60));
         var summary = view!.Value.GetProperty("summary");
@@ -65,9 +56,9 @@ public sealed class BatchTests(NatsServerFixture broker) : IAsyncLifetime
     [Fact]
     public async Task A_batch_is_one_message_object_and_an_unknown_batch_is_a_404()
     {
-        var array = await _client.PostAsync("/messages/batch", new StringContent("""[{"toHosts":["a"],"method":"REQNone"}]""", System.Text.Encoding.UTF8, "application/json"));
+        var array = await Client.PostAsync("/messages/batch", new StringContent("""[{"toHosts":["a"],"method":"REQNone"}]""", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, array.StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/batches/424242")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/batches/424242/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/batches/424242")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/batches/424242/events")).StatusCode);
     }
 }

@@ -7,104 +7,90 @@ using Steward.TestSupport;
 namespace Steward.Gateway.Tests.Messages;
 
 [Collection(BrokerCollection.Name)]
-public sealed class DeliveryGuaranteesTests(NatsServerFixture broker) : IAsyncLifetime
+public sealed class DeliveryGuaranteesTests(NatsServerFixture broker) : GatewayTest(broker)
 {
     private readonly RunCounter _runs = new();
-    private GatewayFactory _gateway = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _gateway = new GatewayFactory(broker.Url, Names.Next("central"));
-        _client = await _gateway.CreateReadyClientAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _gateway.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_node_that_never_starts_ends_failed_on_the_stream_and_in_the_error_log()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ghost = Names.Next("ghost");
-        var ids = await _client.PostMessagesAsync($$"""{"toNode":"{{ghost}}","method":"REQCliCommand","methodArgs":["true"],"ACKTimeout":1,"retries":2,"retryWait":1}""");
+        var ids = await Client.PostMessagesAsync($$"""{"toNode":"{{ghost}}","method":"REQCliCommand","methodArgs":["true"],"ACKTimeout":1,"retries":2,"retryWait":1}""");
 
-        var events = await _client.ReadEventsUntilFinalAsync(ids[0], timeout.Token);
+        var events = await Client.ReadEventsUntilFinalAsync(ids[0], timeout.Token);
 
         Assert.Equal("failed", events[^1].Field("state"));
         Assert.Equal(["1", "2", "3"], events.Where(e => e.Field("state") is "sent" or "retrying").Select(e => e.Field("attempt")));
-        var errorLog = Path.Combine(_gateway.DataFolder, "data", "errorLog", _gateway.NodeName, "error.log");
+        var errorLog = Path.Combine(Gateway.DataFolder, "data", "errorLog", Gateway.NodeName, "error.log");
         await Until.TrueAsync("the error log has the line", () => File.Exists(errorLog));
         var line = Assert.Single(await File.ReadAllLinesAsync(errorLog, timeout.Token));
-        Assert.Matches($@"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ, node: {_gateway.NodeName}, toNode: {ghost}, fromNode: {_gateway.NodeName}, method: REQCliCommand: max retries reached, check if node is up and running and if it got a subscriber for the given REQ type \(message {_gateway.NodeName}/{ids[0]}\)$", line);
+        Assert.Matches($@"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ, node: {Gateway.NodeName}, toNode: {ghost}, fromNode: {Gateway.NodeName}, method: REQCliCommand: max retries reached, check if node is up and running and if it got a subscriber for the given REQ type \(message {Gateway.NodeName}/{ids[0]}\)$", line);
     }
 
     [Fact]
     public async Task Cancelling_a_message_that_is_being_retried_stops_it_and_it_never_runs()
     {
         var ship = Names.Next("ship");
-        var ids = await _client.PostMessagesAsync($$"""{"toNode":"{{ship}}","method":"REQCliCommand","methodArgs":{{JsonSerializer.Serialize(_runs.Command("cancelled"))}},"ACKTimeout":1,"retries":50,"retryWait":1}""");
-        await Until.TrueAsync("the message is being retried", async () => await _client.StateOfAsync(ids[0]) == "retrying");
+        var ids = await Client.PostMessagesAsync($$"""{"toNode":"{{ship}}","method":"REQCliCommand","methodArgs":{{JsonSerializer.Serialize(_runs.Command("cancelled"))}},"ACKTimeout":1,"retries":50,"retryWait":1}""");
+        await Until.TrueAsync("the message is being retried", async () => await Client.StateOfAsync(ids[0]) == "retrying");
 
-        var cancel = await _client.DeleteAsync($"/messages/{ids[0]}");
+        var cancel = await Client.DeleteAsync($"/messages/{ids[0]}");
 
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.Equal("cancelled", (await cancel.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString());
-        await using var node = await TestNode.StartAsync(broker.Url, ship);
-        var later = await _client.PostMessagesAsync($$"""{"toNode":"{{ship}}","method":"REQCliCommand","methodArgs":{{JsonSerializer.Serialize(_runs.Command("later"))}}}""");
-        await Until.TrueAsync("the later message is done", async () => await _client.StateOfAsync(later[0]) == "done");
+        await using var node = await TestNode.StartAsync(Broker.Url, ship);
+        var later = await Client.PostMessagesAsync($$"""{"toNode":"{{ship}}","method":"REQCliCommand","methodArgs":{{JsonSerializer.Serialize(_runs.Command("later"))}}}""");
+        await Until.TrueAsync("the later message is done", async () => await Client.StateOfAsync(later[0]) == "done");
         Assert.Equal(["later"], _runs.Lines);
-        Assert.Equal("cancelled", await _client.StateOfAsync(ids[0]));
+        Assert.Equal("cancelled", await Client.StateOfAsync(ids[0]));
     }
 
     [Fact]
     public async Task Cancelling_a_running_command_kills_it_on_the_node()
     {
-        await using var node = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
+        await using var node = await TestNode.StartAsync(Broker.Url, Names.Next("ship"));
         var marker = $"steward-cancel-{Guid.NewGuid():N}";
-        var ids = await _client.PostMessagesAsync($$"""{"toNode":"{{node.NodeName}}","method":"REQCliCommand","methodArgs":["bash","-c","exec -a {{marker}} sleep 300"],"methodTimeout":-1}""");
+        var ids = await Client.PostMessagesAsync($$"""{"toNode":"{{node.NodeName}}","method":"REQCliCommand","methodArgs":["bash","-c","exec -a {{marker}} sleep 300"],"methodTimeout":-1}""");
         await Until.TrueAsync("the command runs", () => Processes.WithCommandLine(marker).Any());
 
-        var cancel = await _client.DeleteAsync($"/messages/{ids[0]}");
+        var cancel = await Client.DeleteAsync($"/messages/{ids[0]}");
 
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         await Until.TrueAsync("the command's process is gone", () => !Processes.WithCommandLine(marker).Any());
-        Assert.Equal("cancelled", await _client.StateOfAsync(ids[0]));
+        Assert.Equal("cancelled", await Client.StateOfAsync(ids[0]));
     }
 
     [Fact]
     public async Task Cancelling_a_finished_message_is_a_409_and_an_unknown_one_a_404()
     {
-        await using var node = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
-        var ids = await _client.PostMessagesAsync($$"""{"toNode":"{{node.NodeName}}","method":"REQCliCommand","methodArgs":["true"]}""");
-        await Until.TrueAsync("the message is done", async () => await _client.StateOfAsync(ids[0]) == "done");
+        await using var node = await TestNode.StartAsync(Broker.Url, Names.Next("ship"));
+        var ids = await Client.PostMessagesAsync($$"""{"toNode":"{{node.NodeName}}","method":"REQCliCommand","methodArgs":["true"]}""");
+        await Until.TrueAsync("the message is done", async () => await Client.StateOfAsync(ids[0]) == "done");
 
-        Assert.Equal(HttpStatusCode.Conflict, (await _client.DeleteAsync($"/messages/{ids[0]}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync("/messages/99999999")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Client.DeleteAsync($"/messages/{ids[0]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.DeleteAsync("/messages/99999999")).StatusCode);
     }
 
     [Fact]
     public async Task A_line_of_the_audit_log_posted_again_recreates_the_same_message()
     {
-        await using var node = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
-        var ids = await _client.PostMessagesAsync($$"""{"toNode":"{{node.NodeName}}","method":"REQCliCommand","methodArgs":["echo","again"],"fileName":"again.txt","retries":7}""");
-        var auditLog = Path.Combine(_gateway.DataFolder, "audit.log");
+        await using var node = await TestNode.StartAsync(Broker.Url, Names.Next("ship"));
+        var ids = await Client.PostMessagesAsync($$"""{"toNode":"{{node.NodeName}}","method":"REQCliCommand","methodArgs":["echo","again"],"fileName":"again.txt","retries":7}""");
+        var auditLog = Path.Combine(Gateway.DataFolder, "audit.log");
         string? line = null;
         await Until.TrueAsync("the audit log has the message", () =>
             (line = File.Exists(auditLog) ? File.ReadLines(auditLog).FirstOrDefault(l => l.Contains($"\"id\":{ids[0]},", StringComparison.Ordinal)) : null) is not null);
 
         var original = JsonDocument.Parse(line!).RootElement.GetProperty("message");
-        var again = await _client.PostMessagesAsync(original.GetRawText());
+        var again = await Client.PostMessagesAsync(original.GetRawText());
 
         var recreated = await Until.ValueAsync("the recreated message is in the audit log", () =>
             File.ReadLines(auditLog).FirstOrDefault(l => l.Contains($"\"id\":{again[0]},", StringComparison.Ordinal)));
         var copy = JsonDocument.Parse(recreated).RootElement.GetProperty("message");
         Assert.Equal(Without(original, "id"), Without(copy, "id"));
-        await Until.TrueAsync("the recreated message is done", async () => await _client.StateOfAsync(again[0]) == "done");
-        Assert.Equal("again\nagain\n", await File.ReadAllTextAsync(Path.Combine(_gateway.DataFolder, "data", node.NodeName, "again.txt")));
+        await Until.TrueAsync("the recreated message is done", async () => await Client.StateOfAsync(again[0]) == "done");
+        Assert.Equal("again\nagain\n", await File.ReadAllTextAsync(Path.Combine(Gateway.DataFolder, "data", node.NodeName, "again.txt")));
     }
 
     private static string Without(JsonElement message, string field) =>

@@ -7,24 +7,20 @@ using Steward.TestSupport;
 namespace Steward.Gateway.Tests.Messages;
 
 [Collection(BrokerCollection.Name)]
-public sealed class PostingMessagesTests(NatsServerFixture broker) : IAsyncLifetime
+public sealed class PostingMessagesTests(NatsServerFixture broker) : GatewayTest(broker)
 {
     private readonly string _ship = Names.Next("ship");
-    private GatewayFactory _gateway = null!;
     private NodeRuntime _agent = null!;
-    private HttpClient _client = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _agent = await TestNode.StartAsync(broker.Url, _ship);
-        _gateway = new GatewayFactory(broker.Url, Names.Next("central"));
-        _client = await _gateway.CreateReadyClientAsync();
+        _agent = await TestNode.StartAsync(Broker.Url, _ship);
+        await base.InitializeAsync();
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        _client.Dispose();
-        await _gateway.DisposeAsync();
+        await base.DisposeAsync();
         await _agent.DisposeAsync();
     }
 
@@ -32,14 +28,14 @@ public sealed class PostingMessagesTests(NatsServerFixture broker) : IAsyncLifet
     public async Task Echo_on_a_node_streams_its_output_over_SSE_and_lands_in_central_data_folder()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var ids = await PostAsync($$"""{"toNode":"{{_ship}}","method":"REQCliCommand","methodArgs":["bash","-c","echo hello from {{_ship}}"]}""");
+        var ids = await Client.PostMessagesAsync($$"""{"toNode":"{{_ship}}","method":"REQCliCommand","methodArgs":["bash","-c","echo hello from {{_ship}}"]}""");
 
-        var events = await ReadUntilFinalAsync(ids[0], timeout.Token);
+        var events = await Client.ReadEventsUntilFinalAsync(ids[0], timeout.Token);
 
         var reply = Assert.Single(events, e => e.Event == "reply");
         Assert.Equal($"hello from {_ship}\n", JsonDocument.Parse(reply.Data).RootElement.GetProperty("output").GetString());
         Assert.Equal("done", JsonDocument.Parse(events[^1].Data).RootElement.GetProperty("state").GetString());
-        var file = Path.Combine(_gateway.DataFolder, "data", _ship, "REQCliCommand.log");
+        var file = Path.Combine(Gateway.DataFolder, "data", _ship, "REQCliCommand.log");
         Assert.Equal($"hello from {_ship}\n", await File.ReadAllTextAsync(file, timeout.Token));
     }
 
@@ -47,7 +43,7 @@ public sealed class PostingMessagesTests(NatsServerFixture broker) : IAsyncLifet
     public async Task An_array_of_two_messages_gets_two_ids_and_both_replies_arrive()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var ids = await PostAsync($$"""
+        var ids = await Client.PostMessagesAsync($$"""
             [{"toNode":"{{_ship}}","method":"REQCliCommand","methodArgs":["echo","first"],"fileName":"one.txt"},
              {"toNode":"{{_ship}}","method":"REQCliCommand","methodArgs":["echo","second"],"fileName":"two.txt"}]
             """);
@@ -55,7 +51,7 @@ public sealed class PostingMessagesTests(NatsServerFixture broker) : IAsyncLifet
         Assert.Equal(2, ids.Length);
         Assert.NotEqual(ids[0], ids[1]);
         var outputs = await Task.WhenAll(ids.Select(async id =>
-            (await ReadUntilFinalAsync(id, timeout.Token)).Single(e => e.Event == "reply").Data));
+            (await Client.ReadEventsUntilFinalAsync(id, timeout.Token)).Single(e => e.Event == "reply").Data));
         Assert.Contains("first", outputs[0], StringComparison.Ordinal);
         Assert.Contains("second", outputs[1], StringComparison.Ordinal);
     }
@@ -64,40 +60,24 @@ public sealed class PostingMessagesTests(NatsServerFixture broker) : IAsyncLifet
     public async Task A_late_reader_of_a_finished_message_gets_every_event_and_the_stream_ends()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var ids = await PostAsync($$"""{"toNode":"{{_ship}}","method":"REQCliCommand","methodArgs":["echo","early"]}""");
-        await ReadUntilFinalAsync(ids[0], timeout.Token);
+        var ids = await Client.PostMessagesAsync($$"""{"toNode":"{{_ship}}","method":"REQCliCommand","methodArgs":["echo","early"]}""");
+        await Client.ReadEventsUntilFinalAsync(ids[0], timeout.Token);
 
-        var again = await ReadUntilFinalAsync(ids[0], timeout.Token);
+        var again = await Client.ReadEventsUntilFinalAsync(ids[0], timeout.Token);
 
         Assert.Equal(["queued", "sent", "acked", "replied", "done"],
             again.Where(e => e.Event == "state").Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("state").GetString()));
         Assert.All(again, e => Assert.EndsWith("Z", JsonDocument.Parse(e.Data).RootElement.GetProperty("at").GetString(), StringComparison.Ordinal));
-        var view = await _client.GetFromJsonAsync<JsonElement>($"/messages/{ids[0]}", timeout.Token);
+        var view = await Client.GetFromJsonAsync<JsonElement>($"/messages/{ids[0]}", timeout.Token);
         Assert.Equal("early\n", view.GetProperty("replies")[0].GetString());
     }
 
     [Fact]
     public async Task An_unknown_message_id_is_a_404_problem()
     {
-        var response = await _client.GetAsync("/messages/987654");
+        var response = await Client.GetAsync("/messages/987654");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
-
-    private async Task<long[]> PostAsync(string json)
-    {
-        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        var response = await _client.PostAsync("/messages", content);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return body.GetProperty("ids").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-    }
-
-    private async Task<List<SseEvent>> ReadUntilFinalAsync(long id, CancellationToken ct)
-    {
-        var events = new List<SseEvent>();
-        await foreach (var e in ServerSentEvents.ReadAsync(_client, $"/messages/{id}/events", ct: ct)) events.Add(e);
-        return events;
     }
 }

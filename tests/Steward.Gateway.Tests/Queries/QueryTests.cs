@@ -6,35 +6,21 @@ using Steward.TestSupport;
 namespace Steward.Gateway.Tests.Queries;
 
 [Collection(BrokerCollection.Name)]
-public sealed class QueryTests(NatsServerFixture broker) : IAsyncLifetime
+public sealed class QueryTests(NatsServerFixture broker) : GatewayTest(broker)
 {
-    private GatewayFactory _gateway = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _gateway = new GatewayFactory(broker.Url, Names.Next("central"));
-        _client = await _gateway.CreateReadyClientAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _gateway.DisposeAsync();
-    }
 
     [Fact]
     public async Task Messages_are_listed_newest_first_filtered_and_paged()
     {
         var ship = Names.Next("ship");
-        var ids = await _client.PostMessagesAsync($$"""
+        var ids = await Client.PostMessagesAsync($$"""
             [{"toNode":"{{ship}}","method":"REQNone"},{"toNode":"{{ship}}","method":"REQPing"},{"toNode":"{{ship}}","method":"REQNone"},
              {"toNode":"{{Names.Next("other")}}","method":"REQNone"}]
             """);
 
-        var first = await _client.GetFromJsonAsync<JsonElement>($"/messages?node={ship}&method=REQNone&limit=1");
+        var first = await Client.GetFromJsonAsync<JsonElement>($"/messages?node={ship}&method=REQNone&limit=1");
         var next = first.GetProperty("next").GetInt64();
-        var second = await _client.GetFromJsonAsync<JsonElement>($"/messages?node={ship}&method=REQNone&limit=1&after={next}");
+        var second = await Client.GetFromJsonAsync<JsonElement>($"/messages?node={ship}&method=REQNone&limit=1&after={next}");
 
         Assert.Equal(ids[2], first.GetProperty("messages")[0].GetProperty("id").GetInt64());
         Assert.Equal(ids[0], second.GetProperty("messages")[0].GetProperty("id").GetInt64());
@@ -47,7 +33,7 @@ public sealed class QueryTests(NatsServerFixture broker) : IAsyncLifetime
     [InlineData("node=a.b", "node")]
     public async Task A_bad_filter_is_a_400_naming_it(string query, string field)
     {
-        var response = await _client.GetAsync($"/messages?{query}");
+        var response = await Client.GetAsync($"/messages?{query}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
@@ -56,10 +42,10 @@ public sealed class QueryTests(NatsServerFixture broker) : IAsyncLifetime
     [Fact]
     public async Task Nodes_that_said_hello_are_listed_online()
     {
-        await using var ship = await TestNode.StartAsync(broker.Url, Names.Next("ship"), o => o.CentralNodeName = _gateway.NodeName);
+        await using var ship = await TestNode.StartAsync(Broker.Url, Names.Next("ship"), o => o.CentralNodeName = Gateway.NodeName);
 
         var listed = await Until.ValueAsync("the node is listed", async () =>
-            (await _client.GetFromJsonAsync<JsonElement[]>("/nodes"))!.Select(n => (JsonElement?)n).FirstOrDefault(n => n!.Value.GetProperty("name").GetString() == ship.NodeName));
+            (await Client.GetFromJsonAsync<JsonElement[]>("/nodes"))!.Select(n => (JsonElement?)n).FirstOrDefault(n => n!.Value.GetProperty("name").GetString() == ship.NodeName));
 
         Assert.True(listed!.Value.GetProperty("online").GetBoolean());
         Assert.False(string.IsNullOrEmpty(listed.Value.GetProperty("os").GetString()));
@@ -70,14 +56,14 @@ public sealed class QueryTests(NatsServerFixture broker) : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var ghost = Names.Next("ghost");
-        var live = ServerSentEvents.ReadAsync(_client, "/errors/events", ct: timeout.Token).GetAsyncEnumerator(timeout.Token);
+        var live = ServerSentEvents.ReadAsync(Client, "/errors/events", ct: timeout.Token).GetAsyncEnumerator(timeout.Token);
         var firstLive = live.MoveNextAsync().AsTask();
 
-        await _client.PostMessagesAsync($$"""{"toNode":"{{ghost}}","method":"REQNone","ACKTimeout":1,"retries":1,"retryWait":1}""");
+        await Client.PostMessagesAsync($$"""{"toNode":"{{ghost}}","method":"REQNone","ACKTimeout":1,"retries":1,"retryWait":1}""");
 
         Assert.True(await firstLive);
         Assert.Contains($"toNode: {ghost}", live.Current.Field("line"), StringComparison.Ordinal);
-        var listed = await _client.GetFromJsonAsync<JsonElement[]>("/errors?limit=1000", timeout.Token);
+        var listed = await Client.GetFromJsonAsync<JsonElement[]>("/errors?limit=1000", timeout.Token);
         Assert.Contains(listed!, e => e.GetProperty("line").GetString()!.Contains($"toNode: {ghost}", StringComparison.Ordinal));
         await live.DisposeAsync();
     }
