@@ -78,6 +78,8 @@ public sealed class EdgeInputsTests(NatsServerFixture broker)
         await Until.TrueAsync("both ran", () => _runs.Lines.Order().SequenceEqual(["one", "two"]));
         var refused = await SendOverSocketAsync(path, """{"toNode":"local","method":"REQNope"}""");
         Assert.True(JsonDocument.Parse(refused).RootElement.GetProperty("errors").TryGetProperty("method", out _));
+        var scalar = await SendOverSocketAsync(path, "\"not a message\"");   // a whole JSON value, just not an object: answered, not held open
+        Assert.True(JsonDocument.Parse(scalar).RootElement.GetProperty("errors").TryGetProperty("body", out _));
     }
 
     [Fact]

@@ -13,6 +13,7 @@ namespace Steward.Agent.Inputs;
 /// </summary>
 internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, ILogger<InboxFolder> logger) : BackgroundService
 {
+    private const long MaxBytes = 16 * 1024 * 1024;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     private readonly Dictionary<string, long> _lastSize = new(StringComparer.Ordinal);
 
@@ -25,14 +26,46 @@ internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, I
         using var every = new PeriodicTimer(Poll, time);
         while (await every.WaitForNextTickAsync(stoppingToken))
             foreach (var file in Directory.EnumerateFiles(Folder).Order(StringComparer.Ordinal).ToList())
-                if (IsComplete(file)) await TakeAsync(file);
+            {
+                try
+                {
+                    if (IsComplete(file)) await TakeAsync(file);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // One file that cannot be read must not stop the inbox (or the node): it goes aside with the reason.
+                    Reject(file, $"cannot read the file: {e.Message}");
+                }
+            }
+    }
+
+    private void Reject(string file, string reason)
+    {
+        var rejected = Path.Combine(Folder, "rejected", Path.GetFileName(file));
+        try
+        {
+            File.Move(file, rejected, overwrite: true);
+            File.WriteAllText(rejected + ".error", reason + "\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.CannotMove(logger, file, e.Message);
+        }
+        _lastSize.Remove(file);
+        Log.Rejected(logger, file, reason);
     }
 
     private bool IsComplete(string file)
     {
         var name = Path.GetFileName(file);
         if (name.StartsWith('.') || name.EndsWith(".tmp", StringComparison.Ordinal)) return false;
-        var size = new FileInfo(file).Length;
+        var info = new FileInfo(file);
+        if (info.Length > MaxBytes)
+        {
+            Reject(file, $"larger than {MaxBytes} bytes");
+            return false;
+        }
+        var size = info.Length;
         var stable = _lastSize.TryGetValue(file, out var before) && before == size;
         _lastSize[file] = size;
         return stable;
@@ -44,10 +77,7 @@ internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, I
         var input = MessageInput.Parse(await File.ReadAllBytesAsync(file));
         if (input.Errors.Count > 0)
         {
-            var rejected = Path.Combine(Folder, "rejected", Path.GetFileName(file));
-            File.Move(file, rejected, overwrite: true);
-            await File.WriteAllTextAsync(rejected + ".error", input.Summary + "\n");
-            Log.Rejected(logger, file, input.Summary);
+            Reject(file, input.Summary);
             return;
         }
         var ids = await node.Intake.AcceptAsync(input.Messages);
@@ -65,5 +95,8 @@ internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, I
 
         [LoggerMessage(10003, LogLevel.Warning, "Inbox file {File} rejected: {Problems}")]
         public static partial void Rejected(ILogger logger, string file, string problems);
+
+        [LoggerMessage(10004, LogLevel.Error, "Inbox file {File} could not be moved to rejected/: {Reason}")]
+        public static partial void CannotMove(ILogger logger, string file, string reason);
     }
 }

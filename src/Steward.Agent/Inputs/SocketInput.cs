@@ -15,23 +15,44 @@ namespace Steward.Agent.Inputs;
 internal sealed partial class SocketInput(NodeRuntime node, ILogger<SocketInput> logger) : BackgroundService
 {
     private const int MaxBytes = 1024 * 1024;
+    private const int MaxClients = 64;
+    private static readonly TimeSpan ReadLimit = TimeSpan.FromSeconds(10);
+    private readonly SemaphoreSlim _clients = new(MaxClients, MaxClients);
 
     public string Path => System.IO.Path.Combine(node.Context.DataFolder, "steward.sock");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        File.Delete(Path);   // left over from a node that was killed
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(new UnixDomainSocketEndPoint(Path));
-        File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        listener.Listen(16);
+        try
+        {
+            File.Delete(Path);   // left over from a node that was killed
+            listener.Bind(new UnixDomainSocketEndPoint(Path));
+            File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            listener.Listen(16);
+        }
+        catch (Exception e) when (e is SocketException or IOException or ArgumentException)
+        {
+            Log.CannotListen(logger, Path, e.Message);   // the node runs on without its socket (e.g. a path over 108 bytes)
+            return;
+        }
         Log.Listening(logger, Path);
         try
         {
             while (true)
             {
-                var client = await listener.AcceptAsync(stoppingToken);
-                _ = Task.Run(() => AnswerAsync(client, stoppingToken), stoppingToken);
+                await _clients.WaitAsync(stoppingToken);
+                try
+                {
+                    var client = await listener.AcceptAsync(stoppingToken);
+                    _ = Task.Run(() => AnswerAsync(client, stoppingToken), stoppingToken);
+                }
+                catch (SocketException e)
+                {
+                    _clients.Release();
+                    Log.AcceptFailed(logger, e.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -43,27 +64,42 @@ internal sealed partial class SocketInput(NodeRuntime node, ILogger<SocketInput>
         }
     }
 
-    private async Task AnswerAsync(Socket client, CancellationToken ct)
+    private async Task AnswerAsync(Socket client, CancellationToken stopping)
     {
-        using (client)
+        using var _ = client;
+        try
         {
-            var input = await ReadOneJsonValueAsync(client, ct);
-            var parsed = MessageInput.Parse(input);
-            string answer;
-            if (parsed.Errors.Count > 0)
-            {
-                answer = JsonSerializer.Serialize(new SocketAnswer(null, parsed.Errors), SocketJson.Default.SocketAnswer);
-                Log.Rejected(logger, parsed.Summary);
-            }
-            else
-            {
-                var ids = await node.Intake.AcceptAsync(parsed.Messages);
-                answer = JsonSerializer.Serialize(new SocketAnswer(ids, null), SocketJson.Default.SocketAnswer);
-                Log.Accepted(logger, string.Join(",", ids));
-            }
-            await client.SendAsync(Encoding.UTF8.GetBytes(answer + "\n"), ct);
-            client.Shutdown(SocketShutdown.Both);
+            await AnswerOneAsync(client, stopping);
         }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        {
+            Log.ClientFailed(logger, e.Message);   // a client that went away, or sent nothing whole within the limit
+        }
+        finally
+        {
+            _clients.Release();
+        }
+    }
+
+    private async Task AnswerOneAsync(Socket client, CancellationToken stopping)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        limit.CancelAfter(ReadLimit);
+        var parsed = MessageInput.Parse(await ReadOneJsonValueAsync(client, limit.Token));
+        string answer;
+        if (parsed.Errors.Count > 0)
+        {
+            answer = JsonSerializer.Serialize(new SocketAnswer(null, parsed.Errors), SocketJson.Default.SocketAnswer);
+            Log.Rejected(logger, parsed.Summary);
+        }
+        else
+        {
+            var ids = await node.Intake.AcceptAsync(parsed.Messages);
+            answer = JsonSerializer.Serialize(new SocketAnswer(ids, null), SocketJson.Default.SocketAnswer);
+            Log.Accepted(logger, string.Join(",", ids));
+        }
+        await client.SendAsync(Encoding.UTF8.GetBytes(answer + "\n"), limit.Token);
+        client.Shutdown(SocketShutdown.Both);
     }
 
     /// <summary>Reads until the client closes its side or one whole JSON value has come (netcat may keep the connection open).</summary>
@@ -85,7 +121,7 @@ internal sealed partial class SocketInput(NodeRuntime node, ILogger<SocketInput>
         try
         {
             while (reader.Read())
-                if (reader.CurrentDepth == 0 && reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray) return true;
+                if (reader.CurrentDepth == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)) return true;
             return false;
         }
         catch (JsonException)
@@ -104,6 +140,15 @@ internal sealed partial class SocketInput(NodeRuntime node, ILogger<SocketInput>
 
         [LoggerMessage(10203, LogLevel.Warning, "Socket input rejected: {Problems}")]
         public static partial void Rejected(ILogger logger, string problems);
+
+        [LoggerMessage(10204, LogLevel.Error, "Cannot listen on socket {Path}: {Reason}; the node runs without it")]
+        public static partial void CannotListen(ILogger logger, string path, string reason);
+
+        [LoggerMessage(10205, LogLevel.Warning, "Socket accept failed: {Reason}")]
+        public static partial void AcceptFailed(ILogger logger, string reason);
+
+        [LoggerMessage(10206, LogLevel.Information, "Socket client dropped: {Reason}")]
+        public static partial void ClientFailed(ILogger logger, string reason);
     }
 }
 

@@ -17,7 +17,16 @@ internal sealed partial class StartupFolder(NodeRuntime node, ILogger<StartupFol
         Directory.CreateDirectory(folder);
         foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
         {
-            var input = MessageInput.Parse(await File.ReadAllBytesAsync(file, cancellationToken));
+            MessageInput.Parsed input;
+            try
+            {
+                input = MessageInput.Parse(await File.ReadAllBytesAsync(file, cancellationToken));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Log.Invalid(logger, file, $"cannot read the file: {e.Message}");   // the node starts all the same
+                continue;
+            }
             if (input.Errors.Count > 0)
             {
                 Log.Invalid(logger, file, input.Summary);

@@ -17,6 +17,11 @@ internal sealed partial class Executor(
     public async Task RunAsync(Message message, CancellationToken stopping)
     {
         var answers = message.IsReply && message.PreviousMessage is { } request && request.FromNode == nodeName ? request : null;
+        if (answers is not null && !await IsFromItsTargetAsync(answers.Id, message).ConfigureAwait(false))
+        {
+            Log.ForeignReply(logger, message.Id, message.FromNode!, nodeName, answers.Id);
+            answers = null;   // only the node a message went to may answer it
+        }
         if (answers is not null)
         {
             var output = message.Data is null ? null : System.Text.Encoding.UTF8.GetString(message.Data);
@@ -41,6 +46,9 @@ internal sealed partial class Executor(
         Log.Finished(logger, message.Id, message.FromNode!, nodeName, message.Method!);
     }
 
+    private async Task<bool> IsFromItsTargetAsync(long answeredId, Message reply) =>
+        await store.Queries.FindOutboundAsync(answeredId, CancellationToken.None).ConfigureAwait(false) is { } row && row.ToNode == reply.FromNode;
+
     /// <summary>
     /// When the answered message was one this node forwarded as a relay, a copy of the reply for the node it came from,
     /// to be handled there by the original's <c>relayReplyMethod</c>.
@@ -55,6 +63,7 @@ internal sealed partial class Executor(
             reply with
             {
                 Id = 0, ToNode = relay.FromNode, Method = forwarded.RelayReplyMethod ?? Methods.DefaultReply, PreviousMessage = relay,
+                FileName = reply.FileName ?? $"{forwarded.Method}.log",   // named after what ran, not after the relay hop
                 AckTimeout = forwarded.ReplyACKTimeout, Retries = forwarded.ReplyRetries, MethodTimeout = forwarded.ReplyMethodTimeout,
             },
         ];
@@ -125,6 +134,9 @@ internal sealed partial class Executor(
 
         [LoggerMessage(5003, LogLevel.Error, "Message {MessageId} {FromNode}->{ToNode} {Method}: handler crashed")]
         public static partial void HandlerCrashed(ILogger logger, Exception ex, long messageId, string fromNode, string toNode, string method);
+
+        [LoggerMessage(5005, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} claims to answer message {AnsweredId}, which was not sent to {FromNode}; not recorded as its reply")]
+        public static partial void ForeignReply(ILogger logger, long messageId, string fromNode, string toNode, long answeredId);
 
         [LoggerMessage(5004, LogLevel.Information, "Message {MessageId} {FromNode}->{ToNode} {Method} cancelled by its sender")]
         public static partial void Cancelled(ILogger logger, long messageId, string fromNode, string toNode, string method);

@@ -47,6 +47,7 @@ internal sealed class RelayHandler : IMethodHandler
         MethodArgs = null,
         ReplyMethod = null,
         ReplyMethodArgs = null,
+        Schedule = null,   // the schedule is for the far node, not for the relay hop
         Data = JsonSerializer.SerializeToUtf8Bytes(original, StewardJson.Default.Message),
     };
 }

@@ -31,14 +31,12 @@ public sealed class MessageIntake
     /// </summary>
     public async Task<IReadOnlyList<Message>> AcceptMessagesAsync(IEnumerable<Message> messages, Message? finishing = null, bool asBatch = false)
     {
-        var perNode = messages.SelectMany(m => m.Destinations().Select(node => MessageLimits.WithDefaults(m with
-        {
-            Id = 0,
-            ToNode = node == NodeName.Local ? _options.NodeName : node,
-            ToNodes = null,
-            ToHosts = null,
-            FromNode = _options.NodeName,
-        }, _options)))
+        // "local" and this node's own name are one destination.
+        var perNode = messages.SelectMany(m => m.Destinations().Select(node => node == NodeName.Local ? _options.NodeName : node).Distinct()
+                .Select(node => MessageLimits.WithDefaults(m with
+                {
+                    Id = 0, ToNode = node, ToNodes = null, ToHosts = null, FromNode = _options.NodeName,
+                }, _options)))
             .Select(m => m.RelayViaNode is { } via && via != _options.NodeName ? Handlers.RelayHandler.Wrap(m) : m)
             .ToList();
         var stored = await _store.AddOutboundAsync(perNode, finishing, asBatch).ConfigureAwait(false);

@@ -68,6 +68,7 @@ public sealed class StewardOptions
         var result = new StewardOptionsValidator().Validate(null, this);
         var problems = result.Failed ? result.Failures.ToList() : [];
         problems.AddRange(Methods.Where(m => !Messages.Methods.All.Contains(m)).Select(m => $"Methods: unknown method '{m}'"));
+        if (ApiToken is not null && string.IsNullOrWhiteSpace(ApiToken)) problems.Add("ApiToken: an empty token would lock every operator out; leave it unset to have one made");
         return problems;
     }
 }

@@ -24,12 +24,12 @@ public sealed class NodeQueries
         return await db.Outbound.AsNoTracking().Where(m => m.BatchId == batchId).OrderBy(m => m.ToNode).ToListAsync(ct).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<MessageEvent>> BatchEventsAsync(long batchId, long afterSeq, CancellationToken ct)
+    public async Task<IReadOnlyList<MessageEvent>> BatchEventsAsync(long batchId, long afterSeq, CancellationToken ct, int limit = int.MaxValue)
     {
         await using var db = _open();
         return await db.Events.AsNoTracking()
             .Where(e => e.Seq > afterSeq && db.Outbound.Any(m => m.BatchId == batchId && m.Id == e.MessageId))
-            .OrderBy(e => e.Seq).ToListAsync(ct).ConfigureAwait(false);
+            .OrderBy(e => e.Seq).Take(limit).ToListAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Outbound messages, newest first, filtered; <paramref name="before"/> is the paging cursor (an id).</summary>
@@ -51,11 +51,11 @@ public sealed class NodeQueries
         return await db.Outbound.CountAsync(m => m.State == state, ct).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<MessageEvent>> EventsAsync(long id, long afterSeq, CancellationToken ct)
+    public async Task<IReadOnlyList<MessageEvent>> EventsAsync(long id, long afterSeq, CancellationToken ct, int limit = int.MaxValue)
     {
         await using var db = _open();
         return await db.Events.AsNoTracking().Where(e => e.MessageId == id && e.Seq > afterSeq)
-            .OrderBy(e => e.Seq).ToListAsync(ct).ConfigureAwait(false);
+            .OrderBy(e => e.Seq).Take(limit).ToListAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Outbound messages not yet ACKed, oldest first, with the attempts they already had.</summary>

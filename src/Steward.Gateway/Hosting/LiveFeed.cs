@@ -9,6 +9,9 @@ namespace Steward.Gateway.Hosting;
 /// </summary>
 internal static class LiveFeed
 {
+    /// <summary>How many items one read takes, so a long history streams out in pages instead of one query.</summary>
+    public const int PageSize = 500;
+
     public static async IAsyncEnumerable<T> ReadAsync<T>(
         EventSignals signals, long key, long after, Func<long, CancellationToken, Task<IReadOnlyList<T>>> readAfter, Func<T, long> seq,
         Func<CancellationToken, Task<bool>> isOver, [EnumeratorCancellation] CancellationToken ct)
@@ -18,11 +21,17 @@ internal static class LiveFeed
             var next = signals.NextAsync(key);
             // Ask whether it is over *before* reading: then everything up to the end is in this read.
             var wasOver = await isOver(ct);
-            foreach (var item in await readAfter(after, ct))
+            IReadOnlyList<T> page;
+            do
             {
-                yield return item;
-                after = seq(item);
+                page = await readAfter(after, ct);
+                foreach (var item in page)
+                {
+                    yield return item;
+                    after = seq(item);
+                }
             }
+            while (page.Count >= PageSize);
             if (wasOver) yield break;
             await next.WaitAsync(ct);
         }

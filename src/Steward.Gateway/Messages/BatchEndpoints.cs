@@ -39,7 +39,7 @@ internal static class BatchEndpoints
         var stored = await node.Intake.AcceptMessagesAsync([message], asBatch: true);
         var batchId = stored[0].Id;
         return TypedResults.Accepted($"/batches/{batchId}",
-            new BatchAccepted(batchId, stored.ToDictionary(m => m.ToNode!, m => m.Id, StringComparer.Ordinal), $"/batches/{batchId}"));
+            new BatchAccepted(batchId, stored.ToDictionary(Destination, m => m.Id, StringComparer.Ordinal), $"/batches/{batchId}"));
     }
 
     internal static async Task<Results<Ok<BatchView>, ProblemHttpResult>> GetAsync(long id, NodeRuntime node, CancellationToken ct)
@@ -57,10 +57,14 @@ internal static class BatchEndpoints
     {
         if ((await node.Store.Queries.BatchAsync(id, ct)).Count == 0) return NotFound(id);
         var queries = node.Store.Queries;
-        var feed = LiveFeed.ReadAsync(node.Store.Signals, id, lastEventId ?? 0, (after, c) => queries.BatchEventsAsync(id, after, c), e => e.Seq,
+        var feed = LiveFeed.ReadAsync(node.Store.Signals, id, lastEventId ?? 0, (after, c) => queries.BatchEventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq,
             async c => (await queries.BatchAsync(id, c)).All(m => MessageStates.IsFinal(m.State)), ct);
         return MessageEndpoints.Stream(feed, options);
     }
+
+    /// <summary>The node a message is for; for a relayed one, the far node rather than the relay.</summary>
+    private static string Destination(Steward.Core.Messages.Message m) =>
+        m.Method == Steward.Core.Messages.Methods.Relay && Steward.Core.Handlers.RelayHandler.Unwrap(m) is { ToNode: { } far } ? far : m.ToNode!;
 
     private static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem($"no batch with id {id} was sent from this node", statusCode: StatusCodes.Status404NotFound, title: "Unknown batch");

@@ -31,4 +31,25 @@ public sealed class RelayTests(NatsServerFixture broker)
         var events = await ship1.Store.Queries.EventsAsync(id, 0, CancellationToken.None);
         Assert.Equal("relayed\n", Assert.Single(events, e => e.Kind == EventKinds.Reply).Output);
     }
+
+    [Fact]
+    public async Task A_node_cannot_answer_a_message_that_was_not_sent_to_it()
+    {
+        await using var central = await TestNode.StartAsync(broker.Url, Names.Next("central"));
+        await using var intruder = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
+        var id = (await central.Intake.AcceptAsync(new Message { ToNode = Names.Next("ghost"), Method = Methods.CliCommand, MethodArgs = ["true"], Retries = 50 }))[0];
+
+        var fake = (await intruder.Intake.AcceptAsync(new Message
+        {
+            ToNode = central.NodeName, Method = Methods.None, IsReply = true, ReplyLast = true, Data = "forged"u8.ToArray(),
+            PreviousMessage = new Message { FromNode = central.NodeName, Id = id, ToNode = "ghost", Method = Methods.CliCommand },
+        }))[0];
+
+        await Wait.ForStateAsync(intruder, fake, MessageStates.Done);
+        await Until.TrueAsync("central ran the forged message's handler", async () =>
+            (await central.Store.Queries.UnfinishedInboundAsync(CancellationToken.None)).Count == 0);
+        var events = await central.Store.Queries.EventsAsync(id, 0, CancellationToken.None);
+        Assert.DoesNotContain(events, e => e.Kind == EventKinds.Reply);
+        Assert.NotEqual(MessageStates.Done, (await central.Store.Queries.FindOutboundAsync(id, CancellationToken.None))!.State);
+    }
 }

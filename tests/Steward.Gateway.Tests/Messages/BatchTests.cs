@@ -61,4 +61,16 @@ public sealed class BatchTests(NatsServerFixture broker) : GatewayTest(broker)
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/batches/424242")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await Client.GetAsync("/batches/424242/events")).StatusCode);
     }
+
+    [Fact]
+    public async Task Local_and_the_gateways_own_name_are_one_destination_and_relayed_fan_outs_are_keyed_by_the_far_node()
+    {
+        var self = await Client.PostAsync("/messages/batch", JsonContent.Create(new { toNodes = new[] { "local", Gateway.NodeName }, method = "REQNone" }));
+        var relayed = await Client.PostAsync("/messages/batch", JsonContent.Create(new { toHosts = new[] { "far1", "far2" }, relayViaNode = "hub", method = "REQNone" }));
+
+        Assert.Equal(HttpStatusCode.Accepted, self.StatusCode);
+        Assert.Equal([Gateway.NodeName], (await self.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ids").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(HttpStatusCode.Accepted, relayed.StatusCode);
+        Assert.Equal(["far1", "far2"], (await relayed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ids").EnumerateObject().Select(p => p.Name).Order());
+    }
 }
