@@ -67,7 +67,7 @@ internal sealed partial class Deliverer(
             {
                 Log.Rejected(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!, answer.Reason ?? "");
                 await store.SetStateAsync(message.Id, MessageStates.Rejected, attempt, answer.Reason).ConfigureAwait(false);
-                await errors.ReportAsync($"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: rejected: {answer.Reason}", message).ConfigureAwait(false);
+                await ReportAsync(message, $"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: rejected: {answer.Reason}").ConfigureAwait(false);
             }
         }
         catch (NatsException e) when (e is NatsNoReplyException or NatsNoRespondersException)
@@ -85,7 +85,15 @@ internal sealed partial class Deliverer(
     {
         Log.Failed(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!, attempts, error);
         await store.SetStateAsync(message.Id, MessageStates.Failed, attempts, error).ConfigureAwait(false);
+        await ReportAsync(message, error).ConfigureAwait(false);
+    }
+
+    /// <summary>To central; and when the message was relayed here, also to the node it came from, whose message then fails.</summary>
+    private async Task ReportAsync(Message message, string error)
+    {
         await errors.ReportAsync(error, message).ConfigureAwait(false);
+        if (message.PreviousMessage is { Method: Methods.Relay, FromNode: { } origin } relay)
+            await errors.ReportAsync(error, relay, toNode: origin).ConfigureAwait(false);
     }
 
     private static byte[] Encode(Message message) => JsonSerializer.SerializeToUtf8Bytes(message, StewardJson.Default.Message);

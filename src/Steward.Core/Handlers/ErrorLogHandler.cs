@@ -23,7 +23,12 @@ internal sealed class ErrorLogHandler(NodeContext node, NodeStore store, NodeFil
         }).ConfigureAwait(false);
         await files.WriteAsync(["errorLog", message.FromNode, "error.log"], Encoding.UTF8.GetBytes(line + "\n"), append: true, ct).ConfigureAwait(false);
         if (concerns is { Id: > 0 } && concerns.FromNode == node.NodeName)
+        {
             await store.AddEventAsync(concerns.Id, EventKinds.Error, message.FromNode!, line).ConfigureAwait(false);
+            // Our relayed message could not be delivered beyond the relay node: that is its end.
+            if (concerns.Method == Methods.Relay && concerns.ToNode == message.FromNode)
+                await store.SetStateAsync(concerns.Id, MessageStates.Failed, error: line).ConfigureAwait(false);
+        }
         return HandlerResult.Empty;
     }
 }

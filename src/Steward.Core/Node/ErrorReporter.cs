@@ -15,8 +15,11 @@ public sealed partial class ErrorReporter(StewardOptions options, TimeProvider t
 
     internal void Attach(MessageIntake intake) => _intake = intake;
 
-    /// <summary>Reports <paramref name="text"/>, naming the message it concerns; errors about error reports only go to the log.</summary>
-    public async Task ReportAsync(string text, Message? concerning)
+    /// <summary>
+    /// Reports <paramref name="text"/> to central (or to <paramref name="toNode"/>), naming the message it concerns;
+    /// errors about error reports only go to the log.
+    /// </summary>
+    public async Task ReportAsync(string text, Message? concerning, string? toNode = null)
     {
         Log.Reporting(logger, options.NodeName, text);
         if (concerning?.Method == Methods.ErrorLog || _intake is null) return;
@@ -24,7 +27,7 @@ public sealed partial class ErrorReporter(StewardOptions options, TimeProvider t
         if (concerning is not null) line += $" (message {concerning.FromNode}/{concerning.Id})";
         await _intake.AcceptAsync(new Message
         {
-            ToNode = options.CentralNodeName,
+            ToNode = toNode ?? options.CentralNodeName,
             Method = Methods.ErrorLog,
             Data = Encoding.UTF8.GetBytes(line),
             PreviousMessage = concerning is null ? null : concerning with { Data = null, PreviousMessage = null },

@@ -33,6 +33,22 @@ public sealed class RelayTests(NatsServerFixture broker)
     }
 
     [Fact]
+    public async Task When_the_far_node_never_answers_the_relayed_message_fails_on_its_origin_with_the_reason()
+    {
+        await using var central = await TestNode.StartAsync(broker.Url, Names.Next("central"));
+        await using var ship1 = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
+        var ghost = Names.Next("ghost");
+
+        var id = (await ship1.Intake.AcceptAsync(new Message
+        {
+            ToNode = ghost, RelayViaNode = central.NodeName, Method = Methods.CliCommand, MethodArgs = ["true"], AckTimeout = 1, Retries = 1, RetryWait = 1,
+        }))[0];
+
+        var row = await Wait.ForStateAsync(ship1, id, MessageStates.Failed, TimeSpan.FromSeconds(30));
+        Assert.Contains($"toNode: {ghost}, fromNode: {central.NodeName}, method: REQCliCommand: max retries reached", row.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_node_cannot_answer_a_message_that_was_not_sent_to_it()
     {
         await using var central = await TestNode.StartAsync(broker.Url, Names.Next("central"));
