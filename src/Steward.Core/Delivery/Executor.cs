@@ -16,17 +16,12 @@ internal sealed partial class Executor(
 {
     public async Task RunAsync(Message message, CancellationToken stopping)
     {
-        var answers = message.IsReply && message.PreviousMessage is { } request && request.FromNode == nodeName ? request : null;
-        if (answers is not null && !await IsFromItsTargetAsync(answers.Id, message).ConfigureAwait(false))
-        {
-            Log.ForeignReply(logger, message.Id, message.FromNode!, nodeName, answers.Id);
-            answers = null;   // only the node a message went to may answer it
-        }
-        if (answers is not null)
+        var answered = await AnsweredAsync(message).ConfigureAwait(false);
+        if (answered is not null)
         {
             var output = message.Data is null ? null : System.Text.Encoding.UTF8.GetString(message.Data);
-            await store.AddEventAsync(answers.Id, EventKinds.Reply, message.FromNode!, output, message.ExitCode).ConfigureAwait(false);
-            await store.SetStateAsync(answers.Id, MessageStates.Replied).ConfigureAwait(false);
+            await store.AddEventAsync(answered.Id, EventKinds.Reply, message.FromNode!, output, message.ExitCode).ConfigureAwait(false);
+            await store.SetStateAsync(answered.Id, MessageStates.Replied).ConfigureAwait(false);
         }
 
         using var run = runningMethods.Register((message.FromNode!, message.Id), message, stopping);
@@ -41,22 +36,28 @@ internal sealed partial class Executor(
             await store.FinishInboundAsync(message).ConfigureAwait(false);
             return;
         }
-        await replies.FinishAsync(result, answers is null ? [] : await RelayedBackAsync(answers.Id, message).ConfigureAwait(false)).ConfigureAwait(false);
-        if (answers is not null && message.ReplyLast) await store.SetStateAsync(answers.Id, MessageStates.Done).ConfigureAwait(false);
+        await replies.FinishAsync(result, answered is null ? [] : RelayedBack(answered, message)).ConfigureAwait(false);
+        if (answered is not null && message.ReplyLast) await store.SetStateAsync(answered.Id, MessageStates.Done).ConfigureAwait(false);
         Log.Finished(logger, message.Id, message.FromNode!, nodeName, message.Method!);
     }
 
-    private async Task<bool> IsFromItsTargetAsync(long answeredId, Message reply) =>
-        await store.Queries.FindOutboundAsync(answeredId, CancellationToken.None).ConfigureAwait(false) is { } row && row.ToNode == reply.FromNode;
+    /// <summary>The message of this node that <paramref name="message"/> answers; only the node it went to may answer it.</summary>
+    private async Task<OutboundMessage?> AnsweredAsync(Message message)
+    {
+        if (!message.IsReply || message.PreviousMessage is not { } request || request.FromNode != nodeName) return null;
+        var row = await store.Queries.FindOutboundAsync(request.Id, CancellationToken.None).ConfigureAwait(false);
+        if (row is not null && row.ToNode == message.FromNode) return row;
+        Log.ForeignReply(logger, message.Id, message.FromNode!, nodeName, request.Id);
+        return null;
+    }
 
     /// <summary>
     /// When the answered message was one this node forwarded as a relay, a copy of the reply for the node it came from,
     /// to be handled there by the original's <c>relayReplyMethod</c>.
     /// </summary>
-    private async Task<IReadOnlyList<Message>> RelayedBackAsync(long answeredId, Message reply)
+    private static IReadOnlyList<Message> RelayedBack(OutboundMessage answered, Message reply)
     {
-        if (await store.Queries.FindOutboundAsync(answeredId, CancellationToken.None).ConfigureAwait(false) is not { } row) return [];
-        var forwarded = System.Text.Json.JsonSerializer.Deserialize(row.Json, StewardJson.Default.Message)!;
+        var forwarded = System.Text.Json.JsonSerializer.Deserialize(answered.Json, StewardJson.Default.Message)!;
         if (forwarded.PreviousMessage is not { Method: Methods.Relay } relay) return [];
         return
         [
