@@ -40,15 +40,17 @@ public static class Program
         builder.Services.AddHostedService<StartupFolder>();
         builder.Services.AddHostedService<InboxFolder>();
         builder.Services.AddHostedService<SocketInput>();
+        using var host = builder.Build();
         try
         {
-            await builder.Build().RunAsync();
+            await host.RunAsync();
         }
         catch (StewardStartupException e)
         {
             await Console.Error.WriteLineAsync($"Steward.Agent: {e.Message}");
             return 2;
         }
-        return 0;
+        // A crashed input stops the host (the .NET default); say so in the exit code, so a service manager restarts it.
+        return host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true }) ? 1 : 0;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Steward.Core.Messages;
 using Steward.Core.Node;
+using Steward.Core.State;
 
 namespace Steward.Agent.Inputs;
 
@@ -74,15 +75,17 @@ internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, I
     private async Task TakeAsync(string file)
     {
         _lastSize.Remove(file);
-        var input = MessageInput.Parse(await File.ReadAllBytesAsync(file));
+        var content = await File.ReadAllBytesAsync(file);
+        var input = MessageInput.Parse(content);
         if (input.Errors.Count > 0)
         {
             Reject(file, input.Summary);
             return;
         }
-        var ids = await node.Intake.AcceptAsync(input.Messages);
+        var ids = await node.Intake.AcceptInputAsync(input.Messages, LocalInput.File(file, content));
         File.Delete(file);
-        Log.Accepted(logger, file, string.Join(",", ids));
+        if (ids.Count == 0) Log.AlreadyTaken(logger, file);
+        else Log.Accepted(logger, file, string.Join(",", ids));
     }
 
     private static partial class Log
@@ -95,6 +98,9 @@ internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, I
 
         [LoggerMessage(10003, LogLevel.Warning, "Inbox file {File} rejected: {Problems}")]
         public static partial void Rejected(ILogger logger, string file, string problems);
+
+        [LoggerMessage(10005, LogLevel.Warning, "Inbox file {File} was taken before the node last stopped; removed, not sent again")]
+        public static partial void AlreadyTaken(ILogger logger, string file);
 
         [LoggerMessage(10004, LogLevel.Error, "Inbox file {File} could not be moved to rejected/: {Reason}")]
         public static partial void CannotMove(ILogger logger, string file, string reason);

@@ -29,7 +29,8 @@ public sealed class MessageIntake
     /// Stores and sends <paramref name="messages"/>; <paramref name="finishing"/> is a received message they complete, and
     /// <paramref name="asBatch"/> makes them one fan-out whose id is the first message's.
     /// </summary>
-    public async Task<IReadOnlyList<Message>> AcceptMessagesAsync(IEnumerable<Message> messages, Message? finishing = null, bool asBatch = false)
+    public async Task<IReadOnlyList<Message>> AcceptMessagesAsync(
+        IEnumerable<Message> messages, Message? finishing = null, bool asBatch = false, LocalInput? input = null)
     {
         // "local" and this node's own name are one destination.
         var perNode = messages.SelectMany(m => m.Destinations().Select(node => node == NodeName.Local ? _options.NodeName : node).Distinct()
@@ -39,7 +40,7 @@ public sealed class MessageIntake
                 }, _options)))
             .Select(m => m.RelayViaNode is { } via && via != _options.NodeName ? Handlers.RelayHandler.Wrap(m) : m)
             .ToList();
-        var stored = await _store.AddOutboundAsync(perNode, finishing, asBatch).ConfigureAwait(false);
+        var stored = await _store.AddOutboundAsync(perNode, finishing, asBatch, input).ConfigureAwait(false);
         foreach (var message in stored)
         {
             await _audit.AppendAsync(AuditEntry.Out, message).ConfigureAwait(false);
@@ -47,6 +48,13 @@ public sealed class MessageIntake
         }
         return stored;
     }
+
+    /// <summary>
+    /// Stores and sends the messages of a local input once: none when the same input was taken before (see
+    /// <see cref="NodeStore.AddOutboundAsync"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<long>> AcceptInputAsync(IEnumerable<Message> messages, LocalInput input) =>
+        (await AcceptMessagesAsync(messages, input: input).ConfigureAwait(false)).Select(m => m.Id).ToList();
 
     /// <summary>Stores and sends <paramref name="messages"/>, and gives their ids.</summary>
     public async Task<IReadOnlyList<long>> AcceptAsync(IEnumerable<Message> messages, Message? finishing = null) =>

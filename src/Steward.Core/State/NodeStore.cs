@@ -44,12 +44,20 @@ public sealed class NodeStore : IAsyncDisposable
     /// message done in the same transaction, so a crash can never both lose its reply and run it again.
     /// </summary>
     /// <para>With <paramref name="asBatch"/>, the messages form one fan-out whose id is the first message's.</para>
-    public async Task<IReadOnlyList<Message>> AddOutboundAsync(IReadOnlyList<Message> messages, Message? finishing = null, bool asBatch = false)
+    /// <para>With <paramref name="input"/> (a local input such as an inbox file), nothing is stored when that input was
+    /// taken before: a node that crashed after storing its messages but before removing the file sends them only once.</para>
+    public async Task<IReadOnlyList<Message>> AddOutboundAsync(
+        IReadOnlyList<Message> messages, Message? finishing = null, bool asBatch = false, LocalInput? input = null)
     {
         var stored = await _writes.EnqueueAsync(hot =>
         {
             var now = Now;
             long? batchId = null;
+            if (input is not null)
+            {
+                if (!hot.InsertInbound(LocalInput.Source, input.Key, input.Kind, input.Name, now)) return [];
+                hot.FinishInbound(LocalInput.Source, input.Key, now);
+            }
             if (finishing is not null) hot.FinishInbound(finishing.FromNode!, finishing.Id, now);
             return messages.Select(m =>
             {

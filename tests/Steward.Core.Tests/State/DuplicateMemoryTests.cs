@@ -24,4 +24,20 @@ public sealed class DuplicateMemoryTests
         Assert.Equal(1, await store.ForgetInboundOlderThanAsync(TimeSpan.FromDays(7)));
         Assert.True(await store.AddInboundAsync(message));
     }
+
+    [Fact]
+    public async Task An_inbox_file_taken_before_a_crash_is_not_sent_again_when_it_is_found_once_more()
+    {
+        await using var store = new NodeStore(Directory.CreateTempSubdirectory("steward-input-").FullName, "FULL", TimeProvider.System, NullLogger.Instance);
+        var file = Path.Combine(Directory.CreateTempSubdirectory("steward-inbox-").FullName, "ask.json");
+        var content = "{}"u8.ToArray();
+        await File.WriteAllBytesAsync(file, content);
+        var message = new Message { FromNode = "ship1", ToNode = "ship2", Method = Methods.None };
+
+        var first = await store.AddOutboundAsync([message], input: LocalInput.File(file, content));
+        var again = await store.AddOutboundAsync([message], input: LocalInput.File(file, content));   // the node restarted before it removed the file
+
+        Assert.Single(first);
+        Assert.Empty(again);
+    }
 }
