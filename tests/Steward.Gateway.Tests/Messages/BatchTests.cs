@@ -28,7 +28,7 @@ public sealed class BatchTests(NatsServerFixture broker) : GatewayTest(broker)
 
         var posted = await Client.PostAsync("/messages/batch", JsonContent.Create(new
         {
-            toHosts = hosts, method = "REQCliCommand", methodArgs = new[] { "echo", "up" }, ACKTimeout = 1, retries = 3, retryWait = 1,
+            toHosts = hosts, method = "REQCliCommand", methodArgs = new[] { "echo", "up" }, ACKTimeout = 1, retries = 5, retryWait = 1,
         }), timeout.Token);
         Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
         var accepted = await posted.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
