@@ -18,7 +18,7 @@ internal sealed class CliCommandHandler : IMethodHandler
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            return new HandlerResult([], ExitCode: null, Error: $"cannot start '{argv[0]}': {e.Message}");
+            return new HandlerResult([], ExitCode: null, Error: $"cannot start the command (through setsid): {e.Message}");
         }
         var error = outcome switch
         {

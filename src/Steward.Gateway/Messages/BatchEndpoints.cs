@@ -32,7 +32,7 @@ internal static class BatchEndpoints
         HttpRequest request, NodeRuntime node, StewardOptions options, CancellationToken ct)
     {
         var body = await MessageBody.ReadAsync(request, options.MaxRequestBodyBytes, ct);
-        if (body.TooLarge) return TypedResults.Problem(body.Errors["body"][0], statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
+        if (body.TooLarge) return MessageBody.TooLargeProblem(body);
         if (body.Errors.Count > 0) return TypedResults.ValidationProblem(body.Errors);
         if (body.IsArray || body.Messages is not [var message])
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a batch is one message object with toHosts or toNodes"] });

@@ -21,5 +21,9 @@ internal static class MessageBody
         return new Parsed(parsed.Messages, parsed.Errors, TooLarge: false, parsed.IsArray);
     }
 
+    /// <summary>The 413 problem for a body over the limit.</summary>
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult TooLargeProblem(Parsed body) =>
+        TypedResults.Problem(body.Errors["body"][0], statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
+
     private static Parsed TooLarge(long maxBytes) => new([], new() { ["body"] = [$"the request body is larger than {maxBytes} bytes"] }, TooLarge: true);
 }

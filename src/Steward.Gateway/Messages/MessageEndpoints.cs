@@ -34,7 +34,7 @@ internal static class MessageEndpoints
         HttpRequest request, NodeRuntime node, StewardOptions options, CancellationToken ct)
     {
         var body = await MessageBody.ReadAsync(request, options.MaxRequestBodyBytes, ct);
-        if (body.TooLarge) return TypedResults.Problem(body.Errors["body"][0], statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
+        if (body.TooLarge) return MessageBody.TooLargeProblem(body);
         if (body.Errors.Count > 0) return TypedResults.ValidationProblem(body.Errors);
         var ids = await node.Intake.AcceptAsync(body.Messages);
         var links = ids.Select(id => $"/messages/{id}").ToList();
