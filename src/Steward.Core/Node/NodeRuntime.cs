@@ -39,11 +39,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         Context = new NodeContext(options.NodeName, options.ResolvedDataFolder);
         Store = new NodeStore(Context.DataFolder, options.Durability, time, loggers.CreateLogger<NodeStore>());
         _audit = new AuditLog(Context.DataFolder, time, loggers.CreateLogger<AuditLog>());
-        _nats = new NatsConnection(NatsOpts.Default with
-        {
-            Url = options.Broker, Name = options.NodeName, LoggerFactory = loggers, RetryOnInitialConnect = true, MaxReconnectRetry = -1,
-            AuthOpts = options.BrokerUser is null ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Username = options.BrokerUser, Password = options.BrokerPassword },
-        });
+        _nats = new NatsConnection(BrokerConnection.Options(options, loggers));
         _tasks = new TaskSupervisor(time, loggers.CreateLogger<TaskSupervisor>());
         _replyStreams = new StreamOrder<(string, long)>(_tasks);
         var deliveries = _deliveries = new CancellationRegistry<long>(time);
