@@ -16,6 +16,8 @@ public sealed class CrashRecoveryTests(NatsServerFixture broker)
         var central = Names.Next("central");
         var ship = Names.Next("ship");
         var data = Directory.CreateTempSubdirectory("steward-central-").FullName;
+        var shipData = Directory.CreateTempSubdirectory("steward-ship-").FullName;
+        TestFleet.EnrollFolder(ship, shipData);   // enrolled before central starts, as an operator would
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         string[] gatewayArgs = ["--node", central, "--central", central, "--broker", broker.Url, "--data", data, "--urls", url, "--token", "crash-test"];
         using var client = new HttpClient { BaseAddress = new Uri(url) };
@@ -30,7 +32,7 @@ public sealed class CrashRecoveryTests(NatsServerFixture broker)
             await gateway.KillAsync();
         }
         await using var restarted = await HostProcess.StartAsync(HostProcess.Gateway, gatewayArgs);
-        await using var agent = await TestNode.StartAsync(broker.Url, ship);
+        await using var agent = await TestNode.StartAsync(broker.Url, ship, o => o.DataFolder = shipData);
 
         await Until.TrueAsync("all 50 messages are done", async () =>
             (await Task.WhenAll(ids.Select(id => client.StateOfAsync(id)))).All(s => s == "done"), TimeSpan.FromSeconds(90));
@@ -69,7 +71,8 @@ public sealed class CrashRecoveryTests(NatsServerFixture broker)
         var ship2Name = Names.Next("ship");
         var relayName = Names.Next("relay");
         var relayData = Directory.CreateTempSubdirectory("steward-relay-").FullName;
-        string[] relayArgs = ["--node", relayName, "--broker", broker.Url, "--data", relayData];
+        // ship1 is not central: the relay node's rules must let it ask for relays.
+        string[] relayArgs = ["--node", relayName, "--broker", broker.Url, "--data", relayData, $"--Steward:Allow:{ship1.NodeName}:0=REQRelay"];
 
         long id;
         await using (var relay = await HostProcess.StartAsync(HostProcess.Agent, relayArgs))

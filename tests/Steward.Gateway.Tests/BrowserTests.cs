@@ -47,9 +47,10 @@ public sealed class BrowserTests(NatsServerFixture broker)
     {
         var central = Names.Next("central");
         var url = $"http://127.0.0.1:{FreePort.Next()}";
+        // The ship first: the gateway process is given the keys of the fleet as it starts.
+        var ship = await TestNode.StartAsync(broker.Url, Names.Next("ship"), o => o.CentralNodeName = central);
         var gateway = await HostProcess.StartAsync(HostProcess.Gateway, "--node", central, "--central", central, "--broker", broker.Url,
             "--data", Directory.CreateTempSubdirectory("steward-browser-").FullName, "--urls", url, "--token", Token);
-        var ship = await TestNode.StartAsync(broker.Url, Names.Next("ship"), o => o.CentralNodeName = central);
         return (url, gateway, ship);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Steward.Core.Node;
 
 namespace Steward.TestSupport;
@@ -37,6 +38,14 @@ public sealed class GatewayFactory(string brokerUrl, string nodeName = "central"
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = null;
         return client;
+    }
+
+    /// <summary>The gateway's node joins the <see cref="TestFleet"/>, so the test's other nodes and it trust each other.</summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        TestFleet.Join(host.Services.GetRequiredService<NodeRuntime>());
+        return host;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -15,6 +15,15 @@ public sealed class HostProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, $"{host}.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        // A host in the test fleet: its key is enrolled with the in-process nodes, and it trusts every key known now.
+        if (ValueOf(args, "--data") is { } data)
+        {
+            var name = ValueOf(args, "--node") ?? (host == Gateway ? "central" : "");
+            TestFleet.EnrollFolder(name, data);
+            TestFleet.EnsureKnown(ValueOf(args, "--central") ?? "central");
+            foreach (var (node, key) in TestFleet.Keys)
+                if (node != name) start.Environment[$"Steward__TrustedKeys__{node}"] = key;
+        }
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -77,6 +86,8 @@ public sealed class HostProcess : IAsyncDisposable
         process._process.WaitForExit();   // flushes the redirected output
         return (process._process.ExitCode, process.Output);
     }
+
+    private static string? ValueOf(IEnumerable<string> args, string option) => args.SkipWhile(a => a != option).Skip(1).FirstOrDefault();
 
     private static HostProcess Launch(string host, string[] args)
     {

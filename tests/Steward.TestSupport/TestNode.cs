@@ -4,7 +4,11 @@ using Steward.Core.Node;
 
 namespace Steward.TestSupport;
 
-/// <summary>An in-process node with its own data folder, started against the test's broker.</summary>
+/// <summary>
+/// An in-process node with its own data folder, started against the test's broker and enrolled in the
+/// <see cref="TestFleet"/>. Unless a test sets its own rules, every enrolled node may call every method here: the
+/// delivery tests send from several "central"s; the trust tests run the default rules.
+/// </summary>
 public static class TestNode
 {
     public static async Task<NodeRuntime> StartAsync(
@@ -14,9 +18,11 @@ public static class TestNode
         {
             NodeName = name, Broker = brokerUrl, CentralNodeName = "central",
             DataFolder = Directory.CreateTempSubdirectory($"steward-{name}-").FullName,
+            Allow = new() { ["*"] = ["*"] },
         };
         configure?.Invoke(options);
         var node = new NodeRuntime(options, TimeProvider.System, NullLoggerFactory.Instance, extraHandlers);
+        TestFleet.Join(node);
         await node.StartAsync(CancellationToken.None);
         await node.Receiving.WaitAsync(TimeSpan.FromSeconds(15));
         return node;

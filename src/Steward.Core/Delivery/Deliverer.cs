@@ -7,6 +7,7 @@ using Polly.Retry;
 using Steward.Core.Messages;
 using Steward.Core.Node;
 using Steward.Core.State;
+using Steward.Core.Trust;
 
 namespace Steward.Core.Delivery;
 
@@ -15,7 +16,8 @@ namespace Steward.Core.Delivery;
 /// to <c>retries</c> times. Ends with the row in a state the operator can trust.
 /// </summary>
 internal sealed partial class Deliverer(
-    INatsConnection nats, NodeStore store, CancellationRegistry<long> deliveries, ErrorReporter errors, TimeProvider time, ILogger logger)
+    INatsConnection nats, NodeStore store, CancellationRegistry<long> deliveries, ErrorReporter errors, MessageSigner signer, KeyRing keys,
+    TimeProvider time, ILogger logger)
 {
     private const int MaxDelaySeconds = 24 * 3600;
     private readonly ConcurrentDictionary<(int Resends, int RetryWait, int AckTimeout), ResiliencePipeline> _pipelines = new();
@@ -55,7 +57,7 @@ internal sealed partial class Deliverer(
                 _ = store.SetStateAsync(message.Id, attempt == 1 ? MessageStates.Sent : MessageStates.Retrying, attempt);
                 var reply = await nats.RequestAsync<byte[], byte[]>(subject, payload,
                     replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(message.AckTimeout) }, cancellationToken: token).ConfigureAwait(false);
-                return JsonSerializer.Deserialize(reply.Data ?? [], StewardJson.Default.AckReply)!;
+                return TrustedAnswer(message, reply.Data ?? []);
             }, ct).ConfigureAwait(false);
 
             if (answer.Accepted)
@@ -73,6 +75,10 @@ internal sealed partial class Deliverer(
         catch (NatsException e) when (e is NatsNoReplyException or NatsNoRespondersException)
         {
             await FailAsync(message, attempt, MaxRetriesReached(message)).ConfigureAwait(false);
+        }
+        catch (UntrustedAnswerException e)
+        {
+            await FailAsync(message, attempt, $"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: {e.Message}").ConfigureAwait(false);
         }
         catch (Exception e) when (e is NatsException or JsonException)
         {
@@ -96,7 +102,22 @@ internal sealed partial class Deliverer(
             await errors.ReportAsync(error, relay, toNode: origin).ConfigureAwait(false);
     }
 
-    private static byte[] Encode(Message message) => JsonSerializer.SerializeToUtf8Bytes(message, StewardJson.Default.Message);
+    private byte[] Encode(Message message) => signer.Encode(message);
+
+    /// <summary>
+    /// The receiver's answer, when it is signed by the receiver's key and answers this message; anything else is treated
+    /// as no answer (retried), so a forged ACK can neither end a delivery nor make it look done.
+    /// </summary>
+    private AckReply TrustedAnswer(Message message, byte[] payload)
+    {
+        var answer = JsonSerializer.Deserialize(payload, StewardJson.Default.AckReply)!;
+        if (answer.Node != message.ToNode || answer.Id != message.Id || !keys.IsSignedBy(message.ToNode!, payload))
+        {
+            Log.Untrusted(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!);
+            throw new UntrustedAnswerException($"the answer was not signed by {message.ToNode}'s enrolled key for this message");
+        }
+        return answer;
+    }
 
     /// <summary>The original's words, so operators' existing alerts keep matching.</summary>
     public static string MaxRetriesReached(Message m) =>
@@ -115,7 +136,7 @@ internal sealed partial class Deliverer(
         return _pipelines.GetOrAdd((resendsLeft, message.RetryWait, message.AckTimeout), limits =>
             new ResiliencePipelineBuilder { TimeProvider = time }.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<NatsNoReplyException>().Handle<NatsNoRespondersException>(),
+                ShouldHandle = new PredicateBuilder().Handle<NatsNoReplyException>().Handle<NatsNoRespondersException>().Handle<UntrustedAnswerException>(),
                 MaxRetryAttempts = limits.Resends,
                 Delay = TimeSpan.FromSeconds(Math.Min(limits.RetryWait, MaxDelaySeconds)),
                 BackoffType = DelayBackoffType.Exponential,
@@ -134,6 +155,9 @@ internal sealed partial class Deliverer(
 
         [LoggerMessage(2003, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method} failed after {Attempts} attempt(s): {Error}")]
         public static partial void Failed(ILogger logger, long messageId, string fromNode, string toNode, string method, int attempts, string error);
+
+        [LoggerMessage(2005, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method}: an answer not signed by {ToNode} was ignored")]
+        public static partial void Untrusted(ILogger logger, long messageId, string fromNode, string toNode, string method);
 
         [LoggerMessage(2004, LogLevel.Information, "Message {MessageId} {FromNode}->{ToNode} {Method}: delivery cancelled")]
         public static partial void Cancelled(ILogger logger, long messageId, string fromNode, string toNode, string method);

@@ -4,14 +4,19 @@ using NATS.Client.Core;
 using Steward.Core.Handlers;
 using Steward.Core.Messages;
 using Steward.Core.State;
+using Steward.Core.Node;
+using Steward.Core.Trust;
 
 namespace Steward.Core.Delivery;
 
 /// <summary>
-/// The receiving end of the wire: decode, validate, remember <c>(fromNode, id)</c> in the node's file, and only then ACK.
-/// A message this node will never run is answered with a rejection, so the sender stops at once.
+/// The receiving end of the wire: decode, verify the sender's signature and rules, validate, remember
+/// <c>(fromNode, id)</c> in the node's file, and only then ACK. A message this node will never run is answered with a
+/// rejection, so the sender stops at once; one it does not trust is also reported to central's error log.
 /// </summary>
-internal sealed partial class Receiver(string nodeName, HandlerRegistry handlers, NodeStore store, AuditLog audit, Action<Message> run, ILogger logger)
+internal sealed partial class Receiver(
+    string nodeName, HandlerRegistry handlers, NodeStore store, AuditLog audit, ArrivalCheck trust, MessageSigner signer, ErrorReporter errors,
+    Action<Message> run, ILogger logger)
 {
     public async Task ReceiveAsync(NatsMsg<byte[]> msg, CancellationToken ct)
     {
@@ -23,14 +28,23 @@ internal sealed partial class Receiver(string nodeName, HandlerRegistry handlers
         }
         catch (JsonException e)
         {
-            await AnswerAsync(msg, AckReply.Reject($"invalid JSON at {e.Path ?? "$"}: {e.Message}"), ct).ConfigureAwait(false);
+            await AnswerAsync(msg, AckReply.Reject(nodeName, 0, $"invalid JSON at {e.Path ?? "$"}: {e.Message}"), ct).ConfigureAwait(false);
+            return;
+        }
+
+        if (await trust.RefusalAsync(message, msg.Data!, ct).ConfigureAwait(false) is { } untrusted)
+        {
+            Log.Untrusted(logger, message.Id, message.FromNode ?? "?", nodeName, message.Method ?? "?", untrusted);
+            await AnswerAsync(msg, AckReply.Reject(nodeName, message.Id, untrusted), ct).ConfigureAwait(false);
+            await errors.ReportAsync($"refused message {message.Id} from {message.FromNode ?? "?"} ({message.Method ?? "?"}): {untrusted}", null)
+                .ConfigureAwait(false);
             return;
         }
 
         if (Refusal(message) is { } reason)
         {
             Log.Refused(logger, message.Id, message.FromNode ?? "?", nodeName, message.Method ?? "?", reason);
-            await AnswerAsync(msg, AckReply.Reject(reason), ct).ConfigureAwait(false);
+            await AnswerAsync(msg, AckReply.Reject(nodeName, message.Id, reason), ct).ConfigureAwait(false);
             return;
         }
 
@@ -40,7 +54,7 @@ internal sealed partial class Receiver(string nodeName, HandlerRegistry handlers
             return;
         }
         var isNew = await store.AddInboundAsync(message).ConfigureAwait(false);
-        await AnswerAsync(msg, AckReply.Ack, ct).ConfigureAwait(false);
+        await AnswerAsync(msg, AckReply.Ack(nodeName, message.Id), ct).ConfigureAwait(false);
         if (isNew)
         {
             Log.Received(logger, message.Id, message.FromNode!, nodeName, message.Method!);
@@ -61,10 +75,10 @@ internal sealed partial class Receiver(string nodeName, HandlerRegistry handlers
         return handlers.Unavailable(message.Method!, nodeName) ?? handlers.Find(message.Method!)!.Refusal(message);
     }
 
-    private static async Task AnswerAsync(NatsMsg<byte[]> msg, AckReply answer, CancellationToken ct)
+    private async Task AnswerAsync(NatsMsg<byte[]> msg, AckReply answer, CancellationToken ct)
     {
         if (msg.ReplyTo is null) return;
-        await msg.ReplyAsync(JsonSerializer.SerializeToUtf8Bytes(answer, StewardJson.Default.AckReply), cancellationToken: ct).ConfigureAwait(false);
+        await msg.ReplyAsync(signer.Encode(answer), cancellationToken: ct).ConfigureAwait(false);
     }
 
     private static partial class Log
@@ -74,6 +88,9 @@ internal sealed partial class Receiver(string nodeName, HandlerRegistry handlers
 
         [LoggerMessage(4002, LogLevel.Information, "Message {MessageId} {FromNode}->{ToNode} {Method} received again: ACKed, not run twice")]
         public static partial void Duplicate(ILogger logger, long messageId, string fromNode, string toNode, string method);
+
+        [LoggerMessage(4004, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method} not trusted, refused: {Reason}")]
+        public static partial void Untrusted(ILogger logger, long messageId, string fromNode, string toNode, string method, string reason);
 
         [LoggerMessage(4003, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method} refused: {Reason}")]
         public static partial void Refused(ILogger logger, long messageId, string fromNode, string toNode, string method, string reason);

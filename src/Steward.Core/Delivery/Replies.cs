@@ -15,10 +15,14 @@ internal static class Replies
     public static bool Expected(Message message) =>
         message.Method == Methods.Relay ? RelayHandler.Unwrap(message) is { } original && Wanted(original) : Wanted(message);
 
+    /// <summary>The method that handles the reply on the sender: what the request named, or the default for its method.</summary>
+    public static string MethodFor(Message request) =>
+        request.ReplyMethod ?? (request.Method == Methods.Ping ? Methods.Pong : Methods.DefaultReply);
+
     public static Message For(Message request, HandlerResult result, int seq, bool last) => new()
     {
         ToNode = request.FromNode,
-        Method = request.ReplyMethod ?? (request.Method == Methods.Ping ? Methods.Pong : Methods.DefaultReply),
+        Method = MethodFor(request),
         MethodArgs = request.ReplyMethodArgs,
         AckTimeout = request.ReplyACKTimeout,
         Retries = request.ReplyRetries,
@@ -31,6 +35,6 @@ internal static class Replies
         IsReply = true,
         ReplySeq = seq,
         ReplyLast = last,
-        PreviousMessage = request with { Data = null, PreviousMessage = null },
+        PreviousMessage = request.Summary(),
     };
 }

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Steward.Core.Delivery;
 using Steward.Core.Node;
 using Steward.Core.State;
+using Steward.Core.Trust;
 
 namespace Steward.Core.Handlers;
 
@@ -20,7 +21,8 @@ public sealed class HandlerRegistry
     /// <summary>Every built-in handler, plus <paramref name="extra"/> ones (which replace a built-in of the same method).</summary>
     internal static HandlerRegistry Create(
         NodeContext node, NodeStore store, CancellationRegistry<(string, long)> runningMethods, TimeProvider time,
-        HttpClient http, Func<ProcessList> processes, IReadOnlyCollection<string> served, IEnumerable<IMethodHandler> extra)
+        HttpClient http, Func<ProcessList> processes, IReadOnlyCollection<string> served, IEnumerable<IMethodHandler> extra, KeyRing keys,
+        MethodRules rules)
     {
         var files = new NodeFiles(node);
         var methodSwitch = new MethodSwitch();
@@ -31,7 +33,8 @@ public sealed class HandlerRegistry
             new NoneHandler(), new ErrorLogHandler(node, store, files, time), new OpCancelHandler(runningMethods, store),
             new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http), new CliCommandContHandler(time), new TailFileHandler(time),
             new OpProcessListHandler(processes), new OpProcessStopHandler(methodSwitch, () => registry!),
-            new OpProcessStartHandler(methodSwitch, () => registry!), new HelloHandler(store, time), new RelayHandler(),
+            new OpProcessStartHandler(methodSwitch, () => registry!), new HelloHandler(store, keys, time), new RelayHandler(),
+            new KeysUpdateHandler(keys), new AclUpdateHandler(rules),
         ];
         var extraHandlers = extra.ToList();
         return registry = new(builtIn.Where(b => extraHandlers.All(e => e.Method != b.Method)).Concat(extraHandlers), served, methodSwitch);

@@ -1,11 +1,15 @@
 using System.Text.Json;
 using Steward.Core.Messages;
 using Steward.Core.State;
+using Steward.Core.Trust;
 
 namespace Steward.Core.Handlers;
 
-/// <summary><c>REQHello</c> on central: records that the node is alive, with its version, OS and architecture.</summary>
-internal sealed class HelloHandler(NodeStore store, TimeProvider time) : IMethodHandler
+/// <summary>
+/// <c>REQHello</c> on central: records that the node is alive, with its version, OS and architecture, and sends it the
+/// enrolled keys when the set it holds is not the current one.
+/// </summary>
+internal sealed class HelloHandler(NodeStore store, KeyRing keys, TimeProvider time) : IMethodHandler
 {
     public string Method => Methods.Hello;
 
@@ -25,6 +29,8 @@ internal sealed class HelloHandler(NodeStore store, TimeProvider time) : IMethod
             Name = message.FromNode!, LastSeen = time.GetUtcNow().UtcDateTime,
             Version = info?.Version, Os = info?.Os, Arch = info?.Arch, StartedAt = info?.StartedAt.UtcDateTime,
         }).ConfigureAwait(false);
-        return HandlerResult.Empty;
+        return info?.KeySetVersion is { } held && held != keys.Version
+            ? new HandlerResult(null, Send: [KeysUpdateHandler.For(message.FromNode!, keys)])
+            : HandlerResult.Empty;
     }
 }

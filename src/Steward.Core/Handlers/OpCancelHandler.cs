@@ -14,8 +14,13 @@ internal sealed class OpCancelHandler(CancellationRegistry<(string, long)> runni
 {
     public string Method => Methods.OpCancel;
 
-    public string? Refusal(Message message) =>
-        TargetId(message) is null ? "REQOpCancel needs the id of the message to cancel as methodArgs[0]" : null;
+    public string? Refusal(Message message) => TargetId(message) switch
+    {
+        null => "REQOpCancel needs the id of the message to cancel as methodArgs[0]",
+        // Ids grow with each message a node sends: a cancel names an earlier one, never one still to come.
+        var id when id >= message.Id => $"REQOpCancel {message.Id} names message {id}, which its sender has not sent before it",
+        _ => null,
+    };
 
     public async Task<HandlerResult> HandleAsync(Message message, CancellationToken ct)
     {

@@ -23,7 +23,8 @@ internal sealed class RelayHandler : IMethodHandler
     public Task<HandlerResult> HandleAsync(Message message, CancellationToken ct)
     {
         var original = Unwrap(message)!;
-        var forward = original with { RelayViaNode = null, PreviousMessage = message with { Data = null, PreviousMessage = null } };
+        // The origin's signed message travels beside the forward, so the far node checks who really asked.
+        var forward = original with { RelayViaNode = null, PreviousMessage = message.Summary(), Origin = message.Data };
         return Task.FromResult(new HandlerResult(null, Send: [forward]));
     }
 

@@ -1,4 +1,7 @@
 namespace Steward.Core.Messages;
 
 /// <summary>The data of a <c>REQHello</c>: who the node is and since when it runs.</summary>
-public sealed record HelloInfo(string Version, string Os, string Arch, DateTimeOffset StartedAt);
+/// <para>It also presents the node's public key (for enrolment) and the fingerprint of the key set it holds, so central
+/// sends the current set when they differ.</para>
+public sealed record HelloInfo(
+    string Version, string Os, string Arch, DateTimeOffset StartedAt, string? PublicKey = null, string? KeySetVersion = null);

@@ -40,6 +40,21 @@ public sealed record Message
     public int? ExitCode { get; init; }
     public byte[]? ArgSignature { get; init; }
 
+    /// <summary>When the origin created the message (Unix ms); signed, so a replay after the dedup memory expired is refused.</summary>
+    public long CreatedAt { get; init; }
+
+    /// <summary>On a message a relay node forwards: the origin's message exactly as the origin signed it.</summary>
+    public byte[]? Origin { get; init; }
+
+    /// <summary>
+    /// The sender's ed25519 signature of this message's JSON without this field. Declared last, so it is the last field
+    /// on the wire and the signed bytes are the payload up to it (see <see cref="Trust.SignedJson"/>).
+    /// </summary>
+    public byte[]? Signature { get; init; }
+
+    /// <summary>This message as another message quotes it (<c>previousMessage</c>): without its data, signature and what it quotes.</summary>
+    public Message Summary() => this with { Data = null, PreviousMessage = null, Origin = null, Signature = null };
+
     /// <summary>Every node this message goes to: <c>toNode</c> plus <c>toNodes</c>/<c>toHosts</c>, without repeats.</summary>
     public IReadOnlyList<string> Destinations() =>
         new[] { ToNode }.Concat(ToNodes ?? []).Concat(ToHosts ?? [])

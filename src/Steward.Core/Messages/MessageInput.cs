@@ -29,7 +29,7 @@ public static class MessageInput
                 return Error("body", "expected a message object or a non-empty array of message objects");
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             for (var i = 0; i < messages.Length; i++)
-                foreach (var (field, problems) in MessageValidator.Validate(messages[i]!))
+                foreach (var (field, problems) in MessageValidator.Validate(messages[i]!).Concat(SetByNodes(messages[i]!)))
                     errors[isArray ? $"[{i}].{field}" : field] = problems;
             return new Parsed(messages.OfType<Message>().ToList(), errors, isArray);
         }
@@ -37,6 +37,16 @@ public static class MessageInput
         {
             return Error(FieldOf(e.Path), $"invalid JSON: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Fields only a node sets: its signature, and the origin a relay node forwards. (<c>createdAt</c> is accepted and
+    /// replaced, so a line of the audit log can be posted again.)
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string[]>> SetByNodes(Message message)
+    {
+        if (message.Signature is not null) yield return new("signature", ["signature is set by the node that sends the message"]);
+        if (message.Origin is not null) yield return new("origin", ["origin is set by a relay node, not in input"]);
     }
 
     /// <summary>Turns a JSON path such as <c>$.ACKTimeout</c> or <c>$[1].toNode</c> into the wire field name.</summary>

@@ -21,6 +21,8 @@ public static class Methods
     public const string RelayInitial = "REQRelayInitial";
     public const string Relay = "REQRelay";
     public const string None = "REQNone";
+    public const string KeysUpdate = "REQKeysUpdate";
+    public const string AclUpdate = "REQAclUpdate";
 
     /// <summary>The reply method used when a message names none.</summary>
     public const string DefaultReply = ToFileAppend;
@@ -28,7 +30,7 @@ public static class Methods
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         CliCommand, CliCommandCont, TailFile, HttpGet, ToFile, ToFileAppend, ToConsole, Hello, ErrorLog,
-        Ping, Pong, OpProcessList, OpProcessStart, OpProcessStop, OpCancel, RelayInitial, Relay, None,
+        Ping, Pong, OpProcessList, OpProcessStart, OpProcessStop, OpCancel, RelayInitial, Relay, None, KeysUpdate, AclUpdate,
     };
 
     /// <summary>NACK methods are published once; every other method waits for the receiver's ACK.</summary>

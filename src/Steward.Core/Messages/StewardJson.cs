@@ -17,6 +17,9 @@ namespace Steward.Core.Messages;
 [JsonSerializable(typeof(Node.ProcessList))]
 [JsonSerializable(typeof(HelloInfo))]
 [JsonSerializable(typeof(NodeEntry))]
+[JsonSerializable(typeof(Trust.KeySet))]
+[JsonSerializable(typeof(Dictionary<string, string[]>))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 public sealed partial class StewardJson : JsonSerializerContext
 {
     /// <summary>Operator input is strict: a field this version does not know is an error, not silently dropped.</summary>

@@ -1,20 +1,28 @@
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
+using Steward.Core.Trust;
 
 namespace Steward.Core.Node;
 
 /// <summary>How a node connects to its broker: URLs, credentials, and (for the NATS client) its name and logger.</summary>
 internal static class BrokerConnection
 {
-    public static NatsOpts Options(StewardOptions options, ILoggerFactory loggers) => NatsOpts.Default with
+    /// <summary>
+    /// The node logs in with its own nkey (or, when configured, a user and password), and its request inboxes live
+    /// under <c>_INBOX.&lt;node&gt;</c>, so the broker can let each node hear only its own ACK answers.
+    /// </summary>
+    public static NatsOpts Options(StewardOptions options, NodeKey key, ILoggerFactory loggers) => NatsOpts.Default with
     {
         Url = options.Broker,
         Name = options.NodeName,
         LoggerFactory = loggers,
         RetryOnInitialConnect = true,
         MaxReconnectRetry = -1,
+        InboxPrefix = InboxPrefix(options.NodeName),
         AuthOpts = options.BrokerUser is null
-            ? NatsAuthOpts.Default
+            ? NatsAuthOpts.Default with { NKey = key.PublicKey, Seed = key.Seed }
             : NatsAuthOpts.Default with { Username = options.BrokerUser, Password = options.BrokerPassword },
     };
+
+    public static string InboxPrefix(string node) => $"_INBOX.{node}";
 }

@@ -30,7 +30,7 @@ public sealed partial class ErrorReporter(StewardOptions options, TimeProvider t
             ToNode = toNode ?? options.CentralNodeName,
             Method = Methods.ErrorLog,
             Data = Encoding.UTF8.GetBytes(line),
-            PreviousMessage = concerning is null ? null : concerning with { Data = null, PreviousMessage = null },
+            PreviousMessage = concerning is null ? null : concerning.Summary(),
         }).ConfigureAwait(false);
     }
 

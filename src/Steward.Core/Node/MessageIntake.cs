@@ -14,9 +14,11 @@ public sealed class MessageIntake
     private readonly NodeStore _store;
     private readonly AuditLog _audit;
     private readonly Action<Outgoing> _dispatch;
+    private readonly TimeProvider _time;
 
-    internal MessageIntake(StewardOptions options, NodeStore store, AuditLog audit, Action<Outgoing> dispatch)
+    internal MessageIntake(StewardOptions options, NodeStore store, AuditLog audit, Action<Outgoing> dispatch, TimeProvider time)
     {
+        _time = time;
         _options = options;
         _store = store;
         _audit = audit;
@@ -32,11 +34,12 @@ public sealed class MessageIntake
     public async Task<IReadOnlyList<Message>> AcceptMessagesAsync(
         IEnumerable<Message> messages, Message? finishing = null, bool asBatch = false, LocalInput? input = null)
     {
-        // "local" and this node's own name are one destination.
+        // "local" and this node's own name are one destination. The creation time is signed with the message.
+        var createdAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var perNode = messages.SelectMany(m => m.Destinations().Select(node => node == NodeName.Local ? _options.NodeName : node).Distinct()
                 .Select(node => MessageLimits.WithDefaults(m with
                 {
-                    Id = 0, ToNode = node, ToNodes = null, ToHosts = null, FromNode = _options.NodeName,
+                    Id = 0, ToNode = node, ToNodes = null, ToHosts = null, FromNode = _options.NodeName, CreatedAt = createdAt, Signature = null,
                 }, _options)))
             .Select(m => m.RelayViaNode is { } via && via != _options.NodeName ? Handlers.RelayHandler.Wrap(m) : m)
             .ToList();

@@ -4,6 +4,7 @@ using Steward.Core.Delivery;
 using Steward.Core.Handlers;
 using Steward.Core.Messages;
 using Steward.Core.State;
+using Steward.Core.Trust;
 
 namespace Steward.Core.Node;
 
@@ -23,6 +24,8 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     private readonly Receiver _receiver;
     private readonly Executor _executor;
     private readonly AuditLog _audit;
+    private readonly NodeKey _key;
+    private readonly MessageSigner _signer;
     private readonly MessageCanceller _canceller;
     private readonly TimeProvider _time;
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };   // REQHttpGet's limit is methodTimeout
@@ -38,19 +41,23 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         _logger = loggers.CreateLogger<NodeRuntime>();
         Context = new NodeContext(options.NodeName, options.ResolvedDataFolder);
         Store = new NodeStore(Context.DataFolder, options.Durability, time, loggers.CreateLogger<NodeStore>());
+        _key = NodeKey.LoadOrCreate(Context.DataFolder);
+        Keys = new KeyRing(Context.DataFolder, options.NodeName, _key.PublicKey, options.TrustedKeys);
+        Rules = new MethodRules(Context.DataFolder, options.CentralNodeName, options.Allow);
+        _signer = new MessageSigner(_key);
         _audit = new AuditLog(Context.DataFolder, time, loggers.CreateLogger<AuditLog>());
-        _nats = new NatsConnection(BrokerConnection.Options(options, loggers));
+        _nats = new NatsConnection(BrokerConnection.Options(options, _key, loggers));
         _tasks = new TaskSupervisor(time, loggers.CreateLogger<TaskSupervisor>());
         _replyStreams = new StreamOrder<(string, long)>(_tasks);
         var deliveries = _deliveries = new CancellationRegistry<long>(time);
         var runningMethods = _runningMethods = new CancellationRegistry<(string, long)>(time);
         Errors = new ErrorReporter(options, time, loggers.CreateLogger<ErrorReporter>());
-        Handlers = HandlerRegistry.Create(Context, Store, runningMethods, time, _http, Processes, options.Methods, extraHandlers ?? []);
-        var deliverer = new Deliverer(_nats, Store, deliveries, Errors, time, loggers.CreateLogger<Deliverer>());
+        Handlers = HandlerRegistry.Create(Context, Store, runningMethods, time, _http, Processes, options.Methods, extraHandlers ?? [], Keys, Rules);
+        var deliverer = new Deliverer(_nats, Store, deliveries, Errors, _signer, Keys, time, loggers.CreateLogger<Deliverer>());
         _publishers = new Publishers(
             (subject, streams) => new Publisher(subject, deliverer.DeliverAsync, _tasks, streams, TimeSpan.FromSeconds(options.PublisherIdleSeconds), time),
             new StreamOrder<(string, long)>(_tasks));
-        Intake = new MessageIntake(options, Store, _audit, _publishers.Enqueue);
+        Intake = new MessageIntake(options, Store, _audit, _publishers.Enqueue, time);
         Errors.Attach(Intake);
         // A crash of an error report is only logged: reporting it would crash again the same way, without end.
         _tasks.OnCrash = (what, text) =>
@@ -58,7 +65,9 @@ public sealed partial class NodeRuntime : IAsyncDisposable
             if (what != ErrorReportTask) _tasks.Start(ErrorReportTask, _ => Errors.ReportAsync(text, concerning: null));
         };
         _executor = new Executor(options.NodeName, Handlers, Store, Intake, Errors, runningMethods, time, loggers.CreateLogger<Executor>());
-        _receiver = new Receiver(options.NodeName, Handlers, Store, _audit, Run, loggers.CreateLogger<Receiver>());
+        var trust = new ArrivalCheck(
+            options.NodeName, options.CentralNodeName, Keys, Rules, TimeSpan.FromDays(options.DedupRetentionDays), time, Store.Queries);
+        _receiver = new Receiver(options.NodeName, Handlers, Store, _audit, trust, _signer, Errors, Run, loggers.CreateLogger<Receiver>());
         _canceller = new MessageCanceller(Store, deliveries, Intake);
     }
 
@@ -68,6 +77,15 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     public HandlerRegistry Handlers { get; }
     public MessageIntake Intake { get; }
     public ErrorReporter Errors { get; }
+
+    /// <summary>The public keys this node trusts, by node; on central also the keys waiting for approval.</summary>
+    public KeyRing Keys { get; }
+
+    /// <summary>Which sender may call which methods here.</summary>
+    public MethodRules Rules { get; }
+
+    /// <summary>This node's public key (its identity, and its broker login).</summary>
+    public string PublicKey => _key.PublicKey;
     public INatsConnection Broker => _nats;
 
     /// <summary>The subjects that have a running publisher now.</summary>
@@ -90,7 +108,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
 
         _tasks.RunLoop($"receiver of {NodeName}", ReceiveAsync);
         _tasks.RunLoop($"duplicate memory of {NodeName}", ForgetOldInboundAsync);
-        if (NodeName != _options.CentralNodeName) _tasks.RunLoop($"hello of {NodeName}", new HelloSender(_options, _nats, _audit, _time).RunAsync);
+        if (NodeName != _options.CentralNodeName) _tasks.RunLoop($"hello of {NodeName}", new HelloSender(_options, _nats, _audit, _signer, _key.PublicKey, Keys, _time).RunAsync);
     }
 
     public Task<CancelOutcome> CancelAsync(long id, CancellationToken ct) => _canceller.CancelAsync(id, ct);
@@ -148,6 +166,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         await _audit.DisposeAsync().ConfigureAwait(false);
         _http.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
+        _key.Dispose();
         Log.Stopped(_logger, NodeName);
     }
 

@@ -30,6 +30,15 @@ public sealed class StewardOptions
 
     public string? BrokerPassword { get; set; }
 
+    /// <summary>
+    /// Public keys this node trusts without being told: node name → nkey (<c>U…</c>). An agent must pin its central's
+    /// key here; on central, keys listed here are enrolled from the start.
+    /// </summary>
+    public Dictionary<string, string> TrustedKeys { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Who may call which methods here: sender (or <c>*</c>) → method patterns; empty means the default rules.</summary>
+    public Dictionary<string, string[]> Allow { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The operator's bearer token (gateway only).</summary>
     public string? ApiToken { get; set; }
 
@@ -68,6 +77,11 @@ public sealed class StewardOptions
         var result = new StewardOptionsValidator().Validate(null, this);
         var problems = result.Failed ? result.Failures.ToList() : [];
         problems.AddRange(Methods.Where(m => !Messages.Methods.All.Contains(m)).Select(m => $"Methods: unknown method '{m}'"));
+        if (NodeName != CentralNodeName && !TrustedKeys.ContainsKey(CentralNodeName))
+            problems.Add($"TrustedKeys: pin the public key of central '{CentralNodeName}' (Steward__TrustedKeys__{CentralNodeName}=U...; central prints it with --print-public-key)");
+        problems.AddRange(TrustedKeys.Where(k => !Messages.NodeName.IsValid(k.Key) || !Trust.NodeKey.IsValidPublicKey(k.Value))
+            .Select(k => $"TrustedKeys: '{k.Key}' must be a node name with a public nkey (U...), was '{k.Value}'"));
+        if (Trust.MethodRules.Problem(Allow) is { } rulesProblem) problems.Add($"Allow: {rulesProblem}");
         if (ApiToken is not null && string.IsNullOrWhiteSpace(ApiToken)) problems.Add("ApiToken: an empty token would lock every operator out; leave it unset to have one made");
         return problems;
     }

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Steward.Core.Delivery;
+using Steward.Core.Handlers;
+using Steward.Core.Messages;
+using Steward.Core.State;
+
+namespace Steward.Core.Trust;
+
+/// <summary>
+/// Decides, before anything is stored or ACKed, whether a message that arrived over the wire comes from whom it says:
+/// signed by the key enrolled for its <c>fromNode</c>, not older than the dedup memory, and allowed by this node's rules
+/// (for a relayed message, the origin's signature and rules; for a reply, that it answers a message this node sent to
+/// that node and asks for the reply method that message named).
+/// </summary>
+internal sealed class ArrivalCheck(
+    string nodeName, string centralNode, KeyRing keys, MethodRules rules, TimeSpan window, TimeProvider time, NodeQueries queries)
+{
+    /// <summary>Why <paramref name="message"/> (received as <paramref name="payload"/>) is refused, or null when it is trusted.</summary>
+    public async Task<string?> RefusalAsync(Message message, byte[] payload, CancellationToken ct)
+    {
+        if (SignatureProblem(message, payload) is { } unsigned) return unsigned;
+        var sender = message.FromNode!;
+        if (message.Origin is { } origin)
+        {
+            if (OriginProblem(message, origin) is { } forged) return forged;
+            sender = JsonSerializer.Deserialize(origin, StewardJson.Default.Message)!.FromNode!;
+        }
+        if (message.Method == Methods.Relay && RelayedProblem(message) is { } badRelay) return badRelay;
+        return message.IsReply ? await ReplyProblemAsync(message, ct).ConfigureAwait(false) : RuleProblem(sender, message.Method!);
+    }
+
+    private string? SignatureProblem(Message message, byte[] payload)
+    {
+        if (message.FromNode is not { } from || !NodeName.IsValid(from)) return "fromNode is required and must be a node name";
+        if (SignedJson.Split(payload) is not var (signed, signature)) return $"unsigned: a message from {from} must carry its signature";
+        var key = keys.KeyOf(from);
+        if (key is null || !keys.Verify(key, signed, signature))
+        {
+            if (message.Method == Methods.Hello && PresentedKey(message, signed, signature) is { } presented)
+            {
+                if (nodeName == centralNode) keys.AddPending(from, presented);
+                return $"node {from} presents key {presented}, which is not enrolled here: an operator approves it with POST /nodes/{from}/approve";
+            }
+            return key is null
+                ? $"unknown sender: node {from} has no enrolled key here"
+                : $"bad signature: not signed with the key of {from}, or changed after it was signed";
+        }
+        if (message.CreatedAt <= 0) return "createdAt is missing";
+        var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(message.CreatedAt);
+        return age > window
+            ? $"stale: created {age.TotalDays:0.#} days ago, beyond the {window.TotalDays:0.#}-day duplicate memory; a replay is refused"
+            : null;
+    }
+
+    /// <summary>The key a hello claims and is really signed with: an enrolment request.</summary>
+    private string? PresentedKey(Message hello, byte[] signed, byte[] signature)
+    {
+        try
+        {
+            var info = hello.Data is { Length: > 0 } data ? JsonSerializer.Deserialize(data, StewardJson.Default.HelloInfo) : null;
+            return info?.PublicKey is { } key && NodeKey.IsValidPublicKey(key) && keys.Verify(key, signed, signature) ? key : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A relay node forwards the origin's signed message beside its own; it may route it, not change it.</summary>
+    private string? OriginProblem(Message forwarded, byte[] originBytes)
+    {
+        Message? origin;
+        try
+        {
+            origin = JsonSerializer.Deserialize(originBytes, StewardJson.Default.Message);
+        }
+        catch (JsonException)
+        {
+            origin = null;
+        }
+        if (origin is null) return "origin is not a message";
+        if (SignatureProblem(origin, originBytes) is { } problem) return $"origin: {problem}";
+        if (origin.ToNode != nodeName || origin.RelayViaNode != forwarded.FromNode)
+            return $"origin: {origin.FromNode} sent it to {origin.ToNode} via {origin.RelayViaNode}, not to {nodeName} via {forwarded.FromNode}";
+        return Content(origin).AsSpan().SequenceEqual(Content(forwarded)) ? null : "origin: the relayed message differs from what its origin signed";
+    }
+
+    /// <summary>What a relay may not change: everything but routing and the limits of its own hop.</summary>
+    private static byte[] Content(Message m) => JsonSerializer.SerializeToUtf8Bytes(m with
+    {
+        Id = 0, FromNode = null, ToNodes = null, ToHosts = null, RelayViaNode = null, PreviousMessage = null, Origin = null, Signature = null,
+        CreatedAt = 0, AckTimeout = 0, Retries = 0, RetryWait = 0, ReplyACKTimeout = 0, ReplyRetries = 0,
+    }, StewardJson.Default.Message);
+
+    /// <summary>On the relay node: the message to forward must be signed by the node that asks for the relay.</summary>
+    private string? RelayedProblem(Message relay)
+    {
+        if (RelayHandler.Unwrap(relay) is not { } original) return null;   // the handler's refusal names what is missing
+        if (original.FromNode != relay.FromNode || original.Id != relay.Id) return "the message to relay is not the relay sender's own";
+        return SignatureProblem(original, relay.Data!) is { } problem ? $"the message to relay: {problem}" : null;
+    }
+
+    private async Task<string?> ReplyProblemAsync(Message reply, CancellationToken ct)
+    {
+        if (reply.PreviousMessage is not { FromNode: var origin, Id: var id } || origin != nodeName)
+            return $"a reply must answer a message of node {nodeName}";
+        var row = await queries.FindOutboundAsync(id, ct).ConfigureAwait(false);
+        if (row is null) return $"reply to message {id}, which node {nodeName} never sent";
+        if (row.ToNode != reply.FromNode) return $"only {row.ToNode} may answer message {id}, not {reply.FromNode}";
+        var sent = JsonSerializer.Deserialize(row.Json, StewardJson.Default.Message)!;
+        var asked = sent.Method == Methods.Relay && RelayHandler.Unwrap(sent) is { } original
+            ? (Method: original.RelayReplyMethod ?? Methods.DefaultReply, Args: original.ReplyMethodArgs)
+            : (Method: Replies.MethodFor(sent), Args: sent.ReplyMethodArgs);
+        if (reply.Method != asked.Method) return $"reply method {reply.Method} is not the {asked.Method} that message {id} asked for";
+        return (reply.MethodArgs ?? []).SequenceEqual(asked.Args ?? []) ? null : $"the reply's methodArgs are not those message {id} asked for";
+    }
+
+    private string? RuleProblem(string sender, string method)
+    {
+        if (sender == nodeName) return null;   // its own messages: from its inbox, socket, startup folder or intake
+        if (method is Methods.KeysUpdate or Methods.AclUpdate)
+            return sender == centralNode ? null : $"only central ({centralNode}) may send {method}";
+        return rules.Allows(sender, method) ? null : $"node {sender} may not call {method} on node {nodeName} (rules: Steward:Allow)";
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using NATS.NKeys;
+using Steward.Core.Messages;
+
+namespace Steward.Core.Trust;
+
+/// <summary>What <c>keys.json</c> holds: the keys enrolled on (or distributed by) central, and keys waiting for approval.</summary>
+public sealed record KeySet(Dictionary<string, string> Enrolled, Dictionary<string, string> Pending);
+
+/// <summary>
+/// Which public key belongs to which node. Pinned keys (configuration, and the node's own) can never be replaced by a
+/// message; enrolled keys are approved by an operator on central, which distributes the whole set to the nodes;
+/// pending keys were seen in a hello and wait for approval. Persisted in <c>&lt;data&gt;/keys.json</c> (0600).
+/// </summary>
+public sealed class KeyRing
+{
+    public const string FileName = "keys.json";
+
+    private readonly Dictionary<string, string> _pinned;
+    private readonly string _path;
+    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, KeyPair> _verifiers = new(StringComparer.Ordinal);
+    private KeySet _set;
+    private IReadOnlyDictionary<string, string> _known;
+
+    public KeyRing(string dataFolder, string nodeName, string publicKey, IReadOnlyDictionary<string, string> pinned)
+    {
+        _path = Path.Combine(dataFolder, FileName);
+        _pinned = new Dictionary<string, string>(pinned, StringComparer.Ordinal) { [nodeName] = publicKey };
+        _set = TrustFile.Read(_path, StewardJson.Default.KeySet) ?? new KeySet([], []);
+        _known = Merge(_set);
+    }
+
+    /// <summary>Every node this node can verify, with its key: pinned first, then enrolled.</summary>
+    public IReadOnlyDictionary<string, string> Known => _known;
+
+    public IReadOnlyDictionary<string, string> Pending
+    {
+        get { lock (_gate) return new SortedDictionary<string, string>(_set.Pending, StringComparer.Ordinal); }
+    }
+
+    /// <summary>A short fingerprint of <see cref="Known"/>: a node's hello says which set it has, so central sends a newer one.</summary>
+    public string Version => Fingerprint(Known);
+
+    public static string Fingerprint(IReadOnlyDictionary<string, string> keys) => Convert.ToHexStringLower(
+        SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', keys.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key}={k.Value}")))))[..16];
+
+    public string? KeyOf(string node) => _known.GetValueOrDefault(node);
+
+    /// <summary>Whether <paramref name="signature"/> over <paramref name="content"/> was made by <paramref name="publicKey"/>.</summary>
+    public bool Verify(string publicKey, byte[] content, byte[] signature)
+    {
+        var verifier = _verifiers.GetOrAdd(publicKey, key => KeyPair.FromPublicKey(key));
+        return verifier.Verify(content, signature);
+    }
+
+    /// <summary>Whether <paramref name="payload"/> carries a valid signature by the key known for <paramref name="node"/>.</summary>
+    public bool IsSignedBy(string node, byte[] payload) =>
+        SignedJson.Split(payload) is var (signed, signature) && KeyOf(node) is { } key && Verify(key, signed, signature);
+
+    /// <summary>Enrols <paramref name="node"/> with <paramref name="publicKey"/> (an operator's approval); false for a pinned node.</summary>
+    public bool Enroll(string node, string publicKey)
+    {
+        if (_pinned.TryGetValue(node, out var pinned)) return pinned == publicKey;
+        Update(set => set with
+        {
+            Enrolled = new(set.Enrolled, StringComparer.Ordinal) { [node] = publicKey },
+            Pending = set.Pending.Where(p => p.Key != node).ToDictionary(StringComparer.Ordinal),
+        });
+        return true;
+    }
+
+    /// <summary>Remembers a key a node presented that is not (or not yet) its enrolled one, for an operator to approve.</summary>
+    public void AddPending(string node, string publicKey)
+    {
+        if (Pending.GetValueOrDefault(node) == publicKey) return;
+        Update(set => set with { Pending = new(set.Pending, StringComparer.Ordinal) { [node] = publicKey } });
+    }
+
+    /// <summary>Replaces the enrolled keys with the set central distributed; pinned keys stay as configured.</summary>
+    public void ReplaceEnrolled(IReadOnlyDictionary<string, string> distributed) =>
+        Update(set => set with
+        {
+            Enrolled = distributed.Where(k => !_pinned.ContainsKey(k.Key) && NodeKey.IsValidPublicKey(k.Value)).ToDictionary(StringComparer.Ordinal),
+        });
+
+    private void Update(Func<KeySet, KeySet> change)
+    {
+        lock (_gate)
+        {
+            var next = change(_set);
+            TrustFile.Write(_path, next, StewardJson.Default.KeySet);
+            _set = next;
+            _known = Merge(next);
+        }
+    }
+
+    private SortedDictionary<string, string> Merge(KeySet set)
+    {
+        var known = new SortedDictionary<string, string>(set.Enrolled, StringComparer.Ordinal);
+        foreach (var (node, key) in _pinned) known[node] = key;
+        return known;
+    }
+}

@@ -1,0 +1,58 @@
+using NATS.NKeys;
+
+namespace Steward.Core.Trust;
+
+/// <summary>
+/// A node's identity: an ed25519 key pair in NATS nkey form (a user key, so the same key logs in to the broker), kept
+/// in <c>&lt;data&gt;/node.nk</c> (mode 0600) and made on first start. The seed never leaves this class but for the
+/// broker login.
+/// </summary>
+public sealed class NodeKey : IDisposable
+{
+    public const string FileName = "node.nk";
+    public const int SignatureLength = 64;
+
+    private readonly KeyPair _pair;
+
+    private NodeKey(KeyPair pair)
+    {
+        _pair = pair;
+        PublicKey = pair.GetPublicKey();
+    }
+
+    /// <summary>The public key, e.g. <c>UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4</c>.</summary>
+    public string PublicKey { get; }
+
+    internal string Seed => _pair.GetSeed();
+
+    /// <summary>Reads the node's key from its data folder, or makes one there (folder 0700, file 0600).</summary>
+    public static NodeKey LoadOrCreate(string dataFolder)
+    {
+        var path = Path.Combine(dataFolder, FileName);
+        if (File.Exists(path)) return new NodeKey(KeyPair.FromSeed(File.ReadAllText(path).Trim()));
+        Directory.CreateDirectory(dataFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var pair = KeyPair.CreatePair(PrefixByte.User);
+        var temporary = path + ".tmp";
+        using (var file = new FileStream(temporary, new FileStreamOptions
+        {
+            Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        using (var writer = new StreamWriter(file))
+        {
+            writer.WriteLine(pair.GetSeed());
+        }
+        File.Move(temporary, path);   // whole or not at all: a crash never leaves half a key
+        return new NodeKey(pair);
+    }
+
+    public byte[] Sign(ReadOnlyMemory<byte> data)
+    {
+        var signature = new byte[SignatureLength];
+        _pair.Sign(data, signature);
+        return signature;
+    }
+
+    public static bool IsValidPublicKey(string? key) => key is not null && KeyPair.IsValidPublicKey(PrefixByte.User, key);
+
+    public void Dispose() => _pair.Dispose();
+}
