@@ -59,6 +59,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
             new StreamOrder<(string, long)>(_tasks));
         Intake = new MessageIntake(options, Store, _audit, _publishers.Enqueue, time);
         Errors.Attach(Intake);
+        Enrolment = new Enrolment(Keys, Intake);
         // A crash of an error report is only logged: reporting it would crash again the same way, without end.
         _tasks.OnCrash = (what, text) =>
         {
@@ -80,6 +81,9 @@ public sealed partial class NodeRuntime : IAsyncDisposable
 
     /// <summary>The public keys this node trusts, by node; on central also the keys waiting for approval.</summary>
     public KeyRing Keys { get; }
+
+    /// <summary>Approving nodes' keys (on central).</summary>
+    public Enrolment Enrolment { get; }
 
     /// <summary>Which sender may call which methods here.</summary>
     public MethodRules Rules { get; }

@@ -1,0 +1,29 @@
+using Steward.Core.Handlers;
+using Steward.Core.Node;
+
+namespace Steward.Core.Trust;
+
+public enum EnrolmentOutcome { Enrolled, NothingPending, BadKey, Pinned }
+
+/// <summary>
+/// An operator's approval of a node's key on central: the key becomes the node's enrolled key, and the node is sent
+/// the whole key set at once (every other node gets the new set with the answer to its next hello).
+/// </summary>
+public sealed class Enrolment
+{
+    private readonly KeyRing _keys;
+    private readonly MessageIntake _intake;
+
+    internal Enrolment(KeyRing keys, MessageIntake intake) => (_keys, _intake) = (keys, intake);
+
+    /// <summary>Approves <paramref name="publicKey"/> for <paramref name="node"/>, or the key it presented in its hello when null.</summary>
+    public async Task<(EnrolmentOutcome Outcome, string? Key)> ApproveAsync(string node, string? publicKey)
+    {
+        var key = publicKey ?? _keys.Pending.GetValueOrDefault(node);
+        if (key is null) return (EnrolmentOutcome.NothingPending, null);
+        if (!NodeKey.IsValidPublicKey(key)) return (EnrolmentOutcome.BadKey, key);
+        if (!_keys.Enroll(node, key)) return (EnrolmentOutcome.Pinned, _keys.KeyOf(node));
+        await _intake.AcceptAsync(KeysUpdateHandler.For(node, _keys)).ConfigureAwait(false);
+        return (EnrolmentOutcome.Enrolled, key);
+    }
+}
