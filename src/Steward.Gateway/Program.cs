@@ -74,4 +74,4 @@ catch (StewardStartupException e)
     Console.Error.WriteLine($"Steward.Gateway: {e.Message}");
     return 2;
 }
-return 0;
+return app.Services.NodeUnusable() is null ? 0 : 2;   // a configuration error the node logged as one line

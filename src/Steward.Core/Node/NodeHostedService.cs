@@ -4,10 +4,17 @@ using Microsoft.Extensions.Logging;
 
 namespace Steward.Core.Node;
 
-/// <summary>Starts the host's node with the host and stops it, awaiting its work, when the host stops.</summary>
-internal sealed class NodeHostedService(NodeRuntime node) : IHostedService
+/// <summary>
+/// Starts the host's node with the host and stops it, awaiting its work, when the host stops; stops the host when the
+/// node can never work as configured (<see cref="NodeRuntime.Unusable"/>), so the host exits 2 instead of retrying forever.
+/// </summary>
+internal sealed class NodeHostedService(NodeRuntime node, IHostApplicationLifetime lifetime) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => node.StartAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await node.StartAsync(cancellationToken).ConfigureAwait(false);
+        _ = node.Unusable.ContinueWith(_ => lifetime.StopApplication(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => node.DisposeAsync().AsTask();
 }
@@ -23,4 +30,8 @@ public static class NodeServiceCollectionExtensions
         services.AddHostedService<NodeHostedService>();
         return services;
     }
+
+    /// <summary>Why the host's node gave up (already logged as one line), or null: a host that stopped for this exits 2.</summary>
+    public static StewardStartupException? NodeUnusable(this IServiceProvider services) =>
+        services.GetRequiredService<NodeRuntime>().Unusable is { IsCompletedSuccessfully: true } unusable ? unusable.Result : null;
 }

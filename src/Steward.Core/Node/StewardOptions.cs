@@ -30,6 +30,17 @@ public sealed class StewardOptions
 
     public string? BrokerPassword { get; set; }
 
+    /// <summary>A file whose first line is the broker password: an alternative to <see cref="BrokerPassword"/> (<c>Steward__BrokerPassword</c>).</summary>
+    public string? BrokerPasswordFile { get; set; }
+
+    /// <summary>The CA (PEM) that signed the broker's certificate, for a <c>tls://</c> broker; the machine's CA store when unset.</summary>
+    public string? BrokerCaFile { get; set; }
+
+    /// <summary>This node's client certificate (PEM), for a broker that verifies clients (mTLS); with <see cref="BrokerKeyFile"/>.</summary>
+    public string? BrokerCertFile { get; set; }
+
+    public string? BrokerKeyFile { get; set; }
+
     /// <summary>The operator's bearer token (gateway only).</summary>
     public string? ApiToken { get; set; }
 
@@ -68,6 +79,7 @@ public sealed class StewardOptions
         var result = new StewardOptionsValidator().Validate(null, this);
         var problems = result.Failed ? result.Failures.ToList() : [];
         problems.AddRange(Methods.Where(m => !Messages.Methods.All.Contains(m)).Select(m => $"Methods: unknown method '{m}'"));
+        problems.AddRange(BrokerFiles.Problems(this));
         if (ApiToken is not null && string.IsNullOrWhiteSpace(ApiToken)) problems.Add("ApiToken: an empty token would lock every operator out; leave it unset to have one made");
         return problems;
     }
