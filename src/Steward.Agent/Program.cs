@@ -43,14 +43,15 @@ public static class Program
         using var host = builder.Build();
         try
         {
+            var node = host.Services.GetRequiredService<NodeRuntime>();
             await host.RunAsync();
+            if (node.Unusable.IsCompleted) return 2;   // a configuration error the node logged as one line
         }
         catch (StewardStartupException e)
         {
             await Console.Error.WriteLineAsync($"Steward.Agent: {e.Message}");
             return 2;
         }
-        if (host.Services.NodeUnusable() is not null) return 2;   // a configuration error the node logged as one line
         // A crashed input stops the host (the .NET default); say so in the exit code, so a service manager restarts it.
         return host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true }) ? 1 : 0;
     }

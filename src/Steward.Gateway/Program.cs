@@ -67,11 +67,13 @@ app.MapNodeEndpoints();
 app.MapErrorEndpoints();
 try
 {
+    var node = app.Services.GetRequiredService<NodeRuntime>();
     await app.RunAsync();
+    if (node.Unusable.IsCompleted) return 2;   // a configuration error the node logged as one line
 }
 catch (StewardStartupException e)
 {
     Console.Error.WriteLine($"Steward.Gateway: {e.Message}");
     return 2;
 }
-return app.Services.NodeUnusable() is null ? 0 : 2;   // a configuration error the node logged as one line
+return 0;

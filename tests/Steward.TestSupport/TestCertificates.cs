@@ -27,7 +27,7 @@ public static class TestCertificates
         /// <summary>An HttpClient handler that trusts this CA alone.</summary>
         public HttpClientHandler TrustingHandler()
         {
-            var ca = X509Certificate2.CreateFromPemFile(Ca);
+            var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Ca));
             return new HttpClientHandler
             {
                 ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>

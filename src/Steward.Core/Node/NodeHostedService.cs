@@ -30,8 +30,4 @@ public static class NodeServiceCollectionExtensions
         services.AddHostedService<NodeHostedService>();
         return services;
     }
-
-    /// <summary>Why the host's node gave up (already logged as one line), or null: a host that stopped for this exits 2.</summary>
-    public static StewardStartupException? NodeUnusable(this IServiceProvider services) =>
-        services.GetRequiredService<NodeRuntime>().Unusable is { IsCompletedSuccessfully: true } unusable ? unusable.Result : null;
 }

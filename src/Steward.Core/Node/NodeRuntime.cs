@@ -160,6 +160,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _tasks.CancelAsync().ConfigureAwait(false);   // first, so work cut off by the closing connection is seen as stopping
         var closing = _nats.DisposeAsync();   // also ends a connect that is still waiting for the broker
         await _tasks.DisposeAsync().ConfigureAwait(false);
         await closing.ConfigureAwait(false);
