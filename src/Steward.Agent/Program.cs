@@ -43,7 +43,9 @@ public static class Program
         using var host = builder.Build();
         try
         {
+            var node = host.Services.GetRequiredService<NodeRuntime>();
             await host.RunAsync();
+            if (node.Unusable.IsCompleted) return 2;   // a configuration error the node logged as one line
         }
         catch (StewardStartupException e)
         {

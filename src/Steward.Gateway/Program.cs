@@ -67,7 +67,9 @@ app.MapNodeEndpoints();
 app.MapErrorEndpoints();
 try
 {
+    var node = app.Services.GetRequiredService<NodeRuntime>();
     await app.RunAsync();
+    if (node.Unusable.IsCompleted) return 2;   // a configuration error the node logged as one line
 }
 catch (StewardStartupException e)
 {

@@ -20,9 +20,31 @@ public sealed class NatsServerFixture : IAsyncLifetime
     /// <summary>A server started with a configuration file (users, permissions); host and port still come from the fixture.</summary>
     public static NatsServerFixture WithConfig(string configFile) => new(configFile);
 
+    /// <summary>
+    /// A server that takes TLS connections only, with the certificates of <see cref="TestCertificates.Trusted"/>; with
+    /// <paramref name="verifyClients"/> it also wants a client certificate signed by that CA (mTLS).
+    /// </summary>
+    public static NatsServerFixture WithTls(bool verifyClients = false)
+    {
+        var certs = TestCertificates.Trusted;
+        var config = Path.Combine(Directory.CreateTempSubdirectory("steward-nats-").FullName, "tls.conf");
+        File.WriteAllText(config, $$"""
+            tls {
+              cert_file: "{{certs.ServerCert}}"
+              key_file: "{{certs.ServerKey}}"
+              ca_file: "{{certs.Ca}}"
+              verify: {{(verifyClients ? "true" : "false")}}
+            }
+            """);
+        return new NatsServerFixture(config);
+    }
+
     public int Port { get; private set; } = -1;
 
     public string Url => $"nats://127.0.0.1:{Port}";
+
+    /// <summary>The same server as a <c>tls://</c> URL, for a server started <see cref="WithTls"/>.</summary>
+    public string TlsUrl => $"tls://127.0.0.1:{Port}";
 
     public Task InitializeAsync() => StartAsync();
 

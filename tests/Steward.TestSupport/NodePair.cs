@@ -13,13 +13,20 @@ public sealed class NodePair : IAsyncDisposable
     public NodeRuntime Sender { get; }
     public NodeRuntime Receiver { get; }
 
-    public static async Task<NodePair> StartAsync(string brokerUrl, IEnumerable<IMethodHandler>? receiverHandlers = null, Action<StewardOptions>? receiver = null)
+    /// <param name="both">Options for both nodes, e.g. the broker's CA; <paramref name="receiver"/> adds the receiver's own.</param>
+    public static async Task<NodePair> StartAsync(
+        string brokerUrl, IEnumerable<IMethodHandler>? receiverHandlers = null, Action<StewardOptions>? receiver = null, Action<StewardOptions>? both = null)
     {
         var central = Names.Next("central");
-        var sender = await TestNode.StartAsync(brokerUrl, central, o => o.CentralNodeName = central);
+        var sender = await TestNode.StartAsync(brokerUrl, central, o =>
+        {
+            o.CentralNodeName = central;
+            both?.Invoke(o);
+        });
         var other = await TestNode.StartAsync(brokerUrl, Names.Next("ship"), o =>
         {
             o.CentralNodeName = central;
+            both?.Invoke(o);
             receiver?.Invoke(o);
         }, receiverHandlers);
         return new NodePair(sender, other);

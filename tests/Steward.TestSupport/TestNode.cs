@@ -23,8 +23,16 @@ public static class TestNode
         configure?.Invoke(options);
         var node = new NodeRuntime(options, TimeProvider.System, NullLoggerFactory.Instance, extraHandlers);
         TestFleet.Join(node);
-        await node.StartAsync(CancellationToken.None);
-        await node.Receiving.WaitAsync(TimeSpan.FromSeconds(15));
-        return node;
+        try
+        {
+            await node.StartAsync(CancellationToken.None);
+            await node.Receiving.WaitAsync(TimeSpan.FromSeconds(15));
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync();   // e.g. a node that cannot connect as configured (StewardStartupException)
+            throw;
+        }
     }
 }

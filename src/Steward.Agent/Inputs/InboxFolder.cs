@@ -22,7 +22,7 @@ internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, I
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Directory.CreateDirectory(Path.Combine(Folder, "rejected"));
+        OwnerOnly.CreateFolder(Path.Combine(Folder, "rejected"));
         Log.Watching(logger, Folder);
         using var every = new PeriodicTimer(Poll, time);
         while (await every.WaitForNextTickAsync(stoppingToken))
@@ -46,7 +46,8 @@ internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, I
         try
         {
             File.Move(file, rejected, overwrite: true);
-            File.WriteAllText(rejected + ".error", reason + "\n");
+            using var error = new StreamWriter(new FileStream(rejected + ".error", OwnerOnly.Write(FileMode.Create, FileShare.Read)));
+            error.Write(reason + "\n");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

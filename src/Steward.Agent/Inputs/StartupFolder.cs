@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Steward.Core.Messages;
 using Steward.Core.Node;
+using Steward.Core.State;
 
 namespace Steward.Agent.Inputs;
 
@@ -14,7 +15,7 @@ internal sealed partial class StartupFolder(NodeRuntime node, ILogger<StartupFol
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var folder = Path.Combine(node.Context.DataFolder, "startup");
-        Directory.CreateDirectory(folder);
+        OwnerOnly.CreateFolder(folder);
         foreach (var file in Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal))
         {
             MessageInput.Parsed input;

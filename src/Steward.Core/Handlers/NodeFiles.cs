@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Steward.Core.Node;
+using Steward.Core.State;
 
 namespace Steward.Core.Handlers;
 
@@ -18,7 +19,7 @@ internal sealed class NodeFiles(NodeContext node)
         await gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var file = new FileStream(path, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read);
+            var file = new FileStream(path, OwnerOnly.Write(append ? FileMode.Append : FileMode.Create, FileShare.Read));
             await using (file.ConfigureAwait(false))
                 await file.WriteAsync(data, ct).ConfigureAwait(false);
         }

@@ -1,3 +1,5 @@
+using Steward.Core.State;
+
 namespace Steward.Core.Handlers;
 
 /// <summary>Where a file method may write: inside the node's files folder, also after following every link on the way.</summary>
@@ -17,7 +19,7 @@ internal static class SafeFile
     {
         if (Problem(filesFolder, parts) is { } before) throw new MessageRejectedException(before);
         var path = Combine(Path.GetFullPath(filesFolder), parts);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        OwnerOnly.CreateFolder(Path.GetDirectoryName(path)!);
         // Again after creating: a link may have appeared in between.
         if (Problem(filesFolder, parts) is { } after) throw new MessageRejectedException(after);
         return path;

@@ -4,7 +4,7 @@ using Steward.Core.Trust;
 
 namespace Steward.Core.Node;
 
-/// <summary>How a node connects to its broker: URLs, credentials, and (for the NATS client) its name and logger.</summary>
+/// <summary>How a node connects to its broker: URLs, credentials, TLS, and (for the NATS client) its name and logger.</summary>
 internal static class BrokerConnection
 {
     /// <summary>
@@ -21,7 +21,10 @@ internal static class BrokerConnection
         InboxPrefix = InboxPrefix(options.NodeName),
         AuthOpts = options.BrokerUser is null
             ? NatsAuthOpts.Default with { NKey = key.PublicKey, Seed = key.Seed }
-            : NatsAuthOpts.Default with { Username = options.BrokerUser, Password = options.BrokerPassword },
+            : NatsAuthOpts.Default with { Username = options.BrokerUser, Password = BrokerFiles.Password(options) },
+
+        // TLS: the CA to trust and the optional client certificate (BrokerFiles).
+        TlsOpts = BrokerFiles.Tls(options),
     };
 
     public static string InboxPrefix(string node) => $"_INBOX.{node}";

@@ -4,10 +4,17 @@ using Microsoft.Extensions.Logging;
 
 namespace Steward.Core.Node;
 
-/// <summary>Starts the host's node with the host and stops it, awaiting its work, when the host stops.</summary>
-internal sealed class NodeHostedService(NodeRuntime node) : IHostedService
+/// <summary>
+/// Starts the host's node with the host and stops it, awaiting its work, when the host stops; stops the host when the
+/// node can never work as configured (<see cref="NodeRuntime.Unusable"/>), so the host exits 2 instead of retrying forever.
+/// </summary>
+internal sealed class NodeHostedService(NodeRuntime node, IHostApplicationLifetime lifetime) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => node.StartAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await node.StartAsync(cancellationToken).ConfigureAwait(false);
+        _ = node.Unusable.ContinueWith(_ => lifetime.StopApplication(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => node.DisposeAsync().AsTask();
 }

@@ -31,6 +31,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };   // REQHttpGet's limit is methodTimeout
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<StewardStartupException> _unusable = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
     private const string ErrorReportTask = "error report";
 
@@ -95,8 +96,11 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     /// <summary>The subjects that have a running publisher now.</summary>
     public IReadOnlyList<string> PublisherSubjects => _publishers.Running.Select(p => p.Subject).ToList();
 
-    /// <summary>Completes once the node's subscription exists on the broker.</summary>
+    /// <summary>Completes once the node's subscription exists on the broker; fails when <see cref="Unusable"/> does.</summary>
     public Task Receiving => _subscribed.Task;
+
+    /// <summary>Completes when the node can never work as configured (e.g. it does not trust the broker's certificate): the host stops, exit code 2.</summary>
+    public Task<StewardStartupException> Unusable => _unusable.Task;
 
     /// <summary>
     /// Resumes unfinished work, oldest first, and starts connecting in the background: a node whose broker is
@@ -131,6 +135,11 @@ public sealed partial class NodeRuntime : IAsyncDisposable
 
     private async Task ReceiveAsync(CancellationToken stopping)
     {
+        if (await BrokerCheck.ProblemAsync(_nats.Opts, _options, _time, stopping).ConfigureAwait(false) is { } problem)
+        {
+            GiveUp(problem);
+            return;   // not a crash: a restart would fail the same way
+        }
         await _nats.ConnectAsync().ConfigureAwait(false);
         var subscription = await _nats.SubscribeCoreAsync<byte[]>(Subjects.AllFor(NodeName), queueGroup: NodeName, cancellationToken: stopping).ConfigureAwait(false);
         await using (subscription.ConfigureAwait(false))
@@ -140,6 +149,15 @@ public sealed partial class NodeRuntime : IAsyncDisposable
             await foreach (var msg in subscription.Msgs.ReadAllAsync(stopping).ConfigureAwait(false))
                 _tasks.Start($"receiving on {msg.Subject}", ct => _receiver.ReceiveAsync(msg, ct));
         }
+    }
+
+    /// <summary>The node can never connect as configured: one line, and the host stops (exit code 2).</summary>
+    private void GiveUp(string problem)
+    {
+        Log.CannotConnect(_logger, problem);
+        var unusable = new StewardStartupException(problem);
+        _subscribed.TrySetException(unusable);
+        _unusable.TrySetResult(unusable);
     }
 
     private async Task ForgetOldInboundAsync(CancellationToken stopping)
@@ -164,6 +182,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _tasks.CancelAsync().ConfigureAwait(false);   // first, so work cut off by the closing connection is seen as stopping
         var closing = _nats.DisposeAsync();   // also ends a connect that is still waiting for the broker
         await _tasks.DisposeAsync().ConfigureAwait(false);
         await closing.ConfigureAwait(false);
@@ -187,5 +206,8 @@ public sealed partial class NodeRuntime : IAsyncDisposable
 
         [LoggerMessage(6004, LogLevel.Information, "Node {Node} forgot {Count} received message(s) finished over {Days} day(s) ago")]
         public static partial void Forgot(ILogger logger, string node, int count, int days);
+
+        [LoggerMessage(6005, LogLevel.Critical, "{Problem}")]
+        public static partial void CannotConnect(ILogger logger, string problem);
     }
 }

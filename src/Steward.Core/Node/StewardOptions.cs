@@ -39,6 +39,17 @@ public sealed class StewardOptions
     /// <summary>Who may call which methods here: sender (or <c>*</c>) → method patterns; empty means the default rules.</summary>
     public Dictionary<string, string[]> Allow { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>A file whose first line is the broker password: an alternative to <see cref="BrokerPassword"/> (<c>Steward__BrokerPassword</c>).</summary>
+    public string? BrokerPasswordFile { get; set; }
+
+    /// <summary>The CA (PEM) that signed the broker's certificate, for a <c>tls://</c> broker; the machine's CA store when unset.</summary>
+    public string? BrokerCaFile { get; set; }
+
+    /// <summary>This node's client certificate (PEM), for a broker that verifies clients (mTLS); with <see cref="BrokerKeyFile"/>.</summary>
+    public string? BrokerCertFile { get; set; }
+
+    public string? BrokerKeyFile { get; set; }
+
     /// <summary>The operator's bearer token (gateway only).</summary>
     public string? ApiToken { get; set; }
 
@@ -82,6 +93,8 @@ public sealed class StewardOptions
         problems.AddRange(TrustedKeys.Where(k => !Messages.NodeName.IsValid(k.Key) || !Trust.NodeKey.IsValidPublicKey(k.Value))
             .Select(k => $"TrustedKeys: '{k.Key}' must be a node name with a public nkey (U...), was '{k.Value}'"));
         if (Trust.MethodRules.Problem(Allow) is { } rulesProblem) problems.Add($"Allow: {rulesProblem}");
+
+        problems.AddRange(BrokerFiles.Problems(this));
         if (ApiToken is not null && string.IsNullOrWhiteSpace(ApiToken)) problems.Add("ApiToken: an empty token would lock every operator out; leave it unset to have one made");
         return problems;
     }

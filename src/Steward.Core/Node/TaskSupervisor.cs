@@ -64,6 +64,10 @@ internal sealed partial class TaskSupervisor(TimeProvider time, ILogger logger) 
         {
             return true;   // the node is stopping; unfinished rows resume on the next start
         }
+        catch (ObjectDisposedException) when (_stopping.IsCancellationRequested)
+        {
+            return true;   // the node is stopping and closed what this work used (the broker connection)
+        }
 #pragma warning disable CA1031 // supervision boundary: one crash must not stop anything else
         catch (Exception ex)
         {
@@ -78,6 +82,9 @@ internal sealed partial class TaskSupervisor(TimeProvider time, ILogger logger) 
     {
         if (!_stopping.IsCancellationRequested) OnCrash?.Invoke(what, text);
     }
+
+    /// <summary>Cancels every task without waiting, e.g. before closing what they use.</summary>
+    public Task CancelAsync() => _stopping.CancelAsync();
 
     public async ValueTask DisposeAsync()
     {

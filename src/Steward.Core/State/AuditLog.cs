@@ -53,7 +53,7 @@ public sealed partial class AuditLog : IAsyncDisposable
             }
             try
             {
-                var file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+                var file = new FileStream(_path, OwnerOnly.Write(FileMode.Append, FileShare.ReadWrite));
                 await using (file.ConfigureAwait(false))
                     await file.WriteAsync(batch.GetBuffer().AsMemory(0, (int)batch.Length)).ConfigureAwait(false);
             }

@@ -19,8 +19,9 @@ public sealed class NodeStore : IAsyncDisposable
 
     public NodeStore(string dataFolder, string synchronous, TimeProvider time, ILogger logger)
     {
-        Directory.CreateDirectory(dataFolder);
+        OwnerOnly.PrepareDataFolder(dataFolder);
         var path = Path.Combine(dataFolder, "steward.db");
+        OwnerOnly.CreateFile(path);   // 0600 before SQLite opens it; SQLite gives -wal and -shm the same mode
         var readers = SqliteFile.ReaderOptions(path);
         SqliteFile.Create(readers, path);
         _open = () => new StewardDb(readers);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Steward.Core.Node;
+using Steward.Core.State;
 
 namespace Steward.Gateway.Auth;
 
@@ -22,7 +23,7 @@ internal sealed partial class OperatorToken
         var path = Path.Combine(options.ResolvedDataFolder, FileName);
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(options.ResolvedDataFolder);
+            OwnerOnly.CreateFolder(options.ResolvedDataFolder);
             var fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
             using var file = new FileStream(path, new FileStreamOptions
             {
