@@ -49,6 +49,7 @@ builder.Services.AddAuthorization();
 
 var app = builder.Build();
 app.Services.GetRequiredService<OperatorToken>();   // made (and its file's path logged) at start, not at the first request
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
