@@ -9,8 +9,18 @@ using Steward.Gateway.Messages;
 if (StewardCommandLine.WantsHelp(args))
 {
     Console.WriteLine(StewardCommandLine.Help("Steward.Gateway", "central",
-        "  --token <token>      the operators' bearer token\n  --urls <urls>        where the gateway listens (default: http://127.0.0.1:8080)\n"));
+        "  --urls <urls>        where the gateway listens (default: http://127.0.0.1:8080)\n") + """
+
+        The admin token comes from the environment (Steward__ApiToken) or a file (Steward__ApiTokenFile=<path>), never
+        from the command line; without either, the gateway makes one in <data>/api-token.
+        """);
     return 0;
+}
+if (StewardCommandLine.SecretSwitch(args) is { } secret)
+{
+    Console.Error.WriteLine($"Steward.Gateway: {secret} is refused: a token on the command line is readable by every user of the machine; " +
+        "set it in the environment (Steward__ApiToken) or in a file (Steward__ApiTokenFile=<path>)");
+    return 2;
 }
 if (StewardCommandLine.UnknownSwitch(args) is { } unknown)
 {
@@ -48,7 +58,15 @@ builder.Services.AddAuthentication(BearerTokenHandler.SchemeName).AddScheme<Auth
 builder.Services.AddAuthorization();
 
 var app = builder.Build();
-app.Services.GetRequiredService<OperatorToken>();   // made (and its file's path logged) at start, not at the first request
+try
+{
+    app.Services.GetRequiredService<OperatorToken>();   // made (and its file's path logged) at start, not at the first request
+}
+catch (StewardStartupException e)
+{
+    Console.Error.WriteLine($"Steward.Gateway: {e.Message}");
+    return 2;
+}
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

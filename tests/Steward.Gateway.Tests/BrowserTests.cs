@@ -47,8 +47,9 @@ public sealed class BrowserTests(NatsServerFixture broker)
     {
         var central = Names.Next("central");
         var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var gateway = await HostProcess.StartAsync(HostProcess.Gateway, "--node", central, "--central", central, "--broker", broker.Url,
-            "--data", Directory.CreateTempSubdirectory("steward-browser-").FullName, "--urls", url, "--token", Token);
+        var gateway = await HostProcess.StartAsync(HostProcess.Gateway, new Dictionary<string, string> { ["Steward__ApiToken"] = Token },
+            "--node", central, "--central", central, "--broker", broker.Url,
+            "--data", Directory.CreateTempSubdirectory("steward-browser-").FullName, "--urls", url);
         var ship = await TestNode.StartAsync(broker.Url, Names.Next("ship"), o => o.CentralNodeName = central);
         return (url, gateway, ship);
     }

@@ -30,8 +30,11 @@ public sealed class StewardOptions
 
     public string? BrokerPassword { get; set; }
 
-    /// <summary>The operator's bearer token (gateway only).</summary>
+    /// <summary>The operator <c>admin</c>'s bearer token (gateway only); from the environment, never the command line.</summary>
     public string? ApiToken { get; set; }
+
+    /// <summary>A file whose content is <see cref="ApiToken"/>, instead of the token itself (gateway only).</summary>
+    public string? ApiTokenFile { get; set; }
 
     [Range(1, MessageValidator.MaxSeconds)] public int DefaultAckTimeoutSeconds { get; set; } = 10;
     [Range(0, MessageValidator.MaxRetries)] public int DefaultRetries { get; set; } = 3;
@@ -69,6 +72,7 @@ public sealed class StewardOptions
         var problems = result.Failed ? result.Failures.ToList() : [];
         problems.AddRange(Methods.Where(m => !Messages.Methods.All.Contains(m)).Select(m => $"Methods: unknown method '{m}'"));
         if (ApiToken is not null && string.IsNullOrWhiteSpace(ApiToken)) problems.Add("ApiToken: an empty token would lock every operator out; leave it unset to have one made");
+        if (!string.IsNullOrEmpty(ApiToken) && !string.IsNullOrEmpty(ApiTokenFile)) problems.Add("ApiToken and ApiTokenFile: set one of them, not both");
         return problems;
     }
 }

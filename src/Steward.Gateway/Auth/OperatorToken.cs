@@ -19,6 +19,7 @@ internal sealed partial class OperatorToken
     public static OperatorToken Load(StewardOptions options, ILogger logger)
     {
         if (!string.IsNullOrEmpty(options.ApiToken)) return new OperatorToken(options.ApiToken);
+        if (!string.IsNullOrEmpty(options.ApiTokenFile)) return FromFile(options.ApiTokenFile);
         var path = Path.Combine(options.ResolvedDataFolder, FileName);
         if (!File.Exists(path))
         {
@@ -36,6 +37,20 @@ internal sealed partial class OperatorToken
             Log.Using(logger, path);
         }
         return new OperatorToken(File.ReadAllText(path).Trim());
+    }
+
+    private static OperatorToken FromFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StewardStartupException($"ApiTokenFile: cannot read {path}: {e.Message}");
+        }
+        return text.Length > 0 ? new OperatorToken(text) : throw new StewardStartupException($"ApiTokenFile: {path} is empty");
     }
 
     private static partial class Log

@@ -45,7 +45,7 @@ internal static class OpenApiDocument
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
         {
-            Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "The operator token (--token, or the api-token file the gateway made)",
+            Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An operator token: from operators add, Steward__ApiToken, or the api-token file the gateway made",
         };
         document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
         return Task.CompletedTask;
