@@ -10,7 +10,7 @@ public sealed class GatewayProcessTests
         var (exitCode, output) = await HostProcess.RunToExitAsync(HostProcess.Gateway, "--help");
 
         Assert.Equal(0, exitCode);
-        foreach (var sw in new[] { "--node", "--broker", "--data", "--central", "--urls", "Steward__ApiToken", "Steward__ApiTokenFile" }) Assert.Contains(sw, output, StringComparison.Ordinal);
+        foreach (var sw in new[] { "--node", "--broker", "--data", "--central", "--urls", "Steward__ApiToken", "Steward__ApiTokenFile", "operators add" }) Assert.Contains(sw, output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,6 +11,8 @@ internal static class OpenApiDocument
     {
         options.AddOperationTransformer((operation, _, _) =>
         {
+            if (operation.Responses?.TryGetValue("403", out var forbidden) == true && forbidden is OpenApiResponse response)
+                response.Description = "Forbidden: the operator's role is read; this needs operate";
             if (operation.OperationId is not ("PostMessages" or "PostBatch")) return Task.CompletedTask;
             foreach (var media in operation.RequestBody?.Content?.Values ?? [])
                 media.Example = JsonNode.Parse(operation.OperationId == "PostBatch" ? BatchExample : MessageExample);
