@@ -18,8 +18,9 @@ internal static class FanOut
         var central = Names.Next("fancentral");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}"), Timeout = TimeSpan.FromMinutes(5) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "bench");
-        await using var gateway = await HostProcess.StartAsync(HostProcess.Gateway, "--node", central, "--central", central, "--broker", brokerUrl,
-            "--data", Directory.CreateTempSubdirectory("steward-fan-").FullName, "--urls", client.BaseAddress.ToString().TrimEnd('/'), "--token", "bench");
+        await using var gateway = await HostProcess.StartAsync(HostProcess.Gateway, new Dictionary<string, string> { ["Steward__ApiToken"] = "bench" },
+            "--node", central, "--central", central, "--broker", brokerUrl,
+            "--data", Directory.CreateTempSubdirectory("steward-fan-").FullName, "--urls", client.BaseAddress.ToString().TrimEnd('/'));
         var agents = new List<NodeRuntime>();
         try
         {

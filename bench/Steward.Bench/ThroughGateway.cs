@@ -18,8 +18,9 @@ internal sealed class ThroughGateway(string url) : IAsyncDisposable
     public async Task StartAsync()
     {
         var central = Names.Next("benchcentral");
-        _gateway = await HostProcess.StartAsync(HostProcess.Gateway, "--node", central, "--central", central, "--broker", url,
-            "--data", Directory.CreateTempSubdirectory("steward-bench-").FullName, "--urls", _client.BaseAddress!.ToString().TrimEnd('/'), "--token", "bench");
+        _gateway = await HostProcess.StartAsync(HostProcess.Gateway, new Dictionary<string, string> { ["Steward__ApiToken"] = "bench" },
+            "--node", central, "--central", central, "--broker", url,
+            "--data", Directory.CreateTempSubdirectory("steward-bench-").FullName, "--urls", _client.BaseAddress!.ToString().TrimEnd('/'));
         _client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "bench");
         _agent = await TestNode.StartAsync(url, _agentName);
     }

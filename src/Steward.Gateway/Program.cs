@@ -9,9 +9,18 @@ using Steward.Gateway.Messages;
 if (StewardCommandLine.WantsHelp(args))
 {
     Console.WriteLine(StewardCommandLine.Help("Steward.Gateway", "central",
-        "  --token <token>      the operators' bearer token\n  --urls <urls>        where the gateway listens (default: http://127.0.0.1:8080)\n"));
+        "  --urls <urls>        where the gateway listens (default: http://127.0.0.1:8080)\n"));
+    Console.WriteLine();
+    Console.WriteLine(OperatorsCommand.Help);
     return 0;
 }
+if (StewardCommandLine.SecretSwitch(args) is { } secret)
+{
+    Console.Error.WriteLine($"Steward.Gateway: {secret} is refused: a token on the command line is readable by every user of the machine; " +
+        "set it in the environment (Steward__ApiToken) or in a file (Steward__ApiTokenFile=<path>)");
+    return 2;
+}
+if (OperatorsCommand.IsCommand(args)) return OperatorsCommand.Run(args);
 if (StewardCommandLine.UnknownSwitch(args) is { } unknown)
 {
     Console.Error.WriteLine($"Steward.Gateway: unknown switch {unknown}; see --help");
@@ -43,12 +52,22 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails().AddExceptionHandler<BadRequestProblemHandler>();
 builder.Services.AddOpenApi(OpenApiDocument.Configure);
-builder.Services.AddSingleton(sp => OperatorToken.Load(options, sp.GetRequiredService<ILoggerFactory>().CreateLogger<OperatorToken>()));
+builder.Services.AddSingleton(sp => Operators.Load(options, sp.GetRequiredService<ILoggerFactory>().CreateLogger<Operators>()));
 builder.Services.AddAuthentication(BearerTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
-builder.Services.AddAuthorization();
+builder.Services.AddAuthorization(OperatorRoles.AddPolicies);
+builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoleProblemHandler>();
 
 var app = builder.Build();
-app.Services.GetRequiredService<OperatorToken>();   // made (and its file's path logged) at start, not at the first request
+try
+{
+    app.Services.GetRequiredService<Operators>();   // read (and the admin token made) at start, not at the first request
+}
+catch (StewardStartupException e)
+{
+    Console.Error.WriteLine($"Steward.Gateway: {e.Message}");
+    return 2;
+}
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

@@ -19,19 +19,20 @@ public sealed class CrashRecoveryTests(NatsServerFixture broker)
         var shipData = Directory.CreateTempSubdirectory("steward-ship-").FullName;
         TestFleet.EnrollFolder(ship, shipData);   // enrolled before central starts, as an operator would
         var url = $"http://127.0.0.1:{FreePort.Next()}";
-        string[] gatewayArgs = ["--node", central, "--central", central, "--broker", broker.Url, "--data", data, "--urls", url, "--token", "crash-test"];
+        string[] gatewayArgs = ["--node", central, "--central", central, "--broker", broker.Url, "--data", data, "--urls", url];
+        var environment = new Dictionary<string, string> { ["Steward__ApiToken"] = "crash-test" };
         using var client = new HttpClient { BaseAddress = new Uri(url) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "crash-test");
         var messages = Enumerable.Range(1, 50).Select(i =>
             new { toNode = ship, method = "REQCliCommand", methodArgs = _runs.Command($"run{i}"), ACKTimeout = 1, retries = 200, retryWait = 1 });
 
         long[] ids;
-        await using (var gateway = await HostProcess.StartAsync(HostProcess.Gateway, gatewayArgs))
+        await using (var gateway = await HostProcess.StartAsync(HostProcess.Gateway, environment, gatewayArgs))
         {
             ids = await client.PostMessagesAsync(JsonSerializer.Serialize(messages));
             await gateway.KillAsync();
         }
-        await using var restarted = await HostProcess.StartAsync(HostProcess.Gateway, gatewayArgs);
+        await using var restarted = await HostProcess.StartAsync(HostProcess.Gateway, environment, gatewayArgs);
         await using var agent = await TestNode.StartAsync(broker.Url, ship, o => o.DataFolder = shipData);
 
         await Until.TrueAsync("all 50 messages are done", async () =>

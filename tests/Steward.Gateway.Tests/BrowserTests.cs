@@ -49,8 +49,9 @@ public sealed class BrowserTests(NatsServerFixture broker)
         var url = $"http://127.0.0.1:{FreePort.Next()}";
         // The ship first: the gateway process is given the keys of the fleet as it starts.
         var ship = await TestNode.StartAsync(broker.Url, Names.Next("ship"), o => o.CentralNodeName = central);
-        var gateway = await HostProcess.StartAsync(HostProcess.Gateway, "--node", central, "--central", central, "--broker", broker.Url,
-            "--data", Directory.CreateTempSubdirectory("steward-browser-").FullName, "--urls", url, "--token", Token);
+        var gateway = await HostProcess.StartAsync(HostProcess.Gateway, new Dictionary<string, string> { ["Steward__ApiToken"] = Token },
+            "--node", central, "--central", central, "--broker", broker.Url,
+            "--data", Directory.CreateTempSubdirectory("steward-browser-").FullName, "--urls", url);
         return (url, gateway, ship);
     }
 

@@ -10,7 +10,7 @@ public sealed class GatewayProcessTests
         var (exitCode, output) = await HostProcess.RunToExitAsync(HostProcess.Gateway, "--help");
 
         Assert.Equal(0, exitCode);
-        foreach (var sw in new[] { "--node", "--broker", "--data", "--central", "--token", "--urls" }) Assert.Contains(sw, output, StringComparison.Ordinal);
+        foreach (var sw in new[] { "--node", "--broker", "--data", "--central", "--urls", "Steward__ApiToken", "Steward__ApiTokenFile", "operators add" }) Assert.Contains(sw, output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -21,5 +21,20 @@ public sealed class GatewayProcessTests
         Assert.Equal(2, exitCode);
         var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("Durability must be OFF, NORMAL, FULL or EXTRA", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--token", "secret-on-the-command-line")]
+    [InlineData("--Steward:ApiToken=secret-on-the-command-line")]
+    public async Task A_token_on_the_command_line_is_refused_with_one_line_naming_the_environment_and_the_file(params string[] switches)
+    {
+        var (exitCode, output) = await HostProcess.RunToExitAsync(HostProcess.Gateway, [.. switches, "--urls", "http://127.0.0.1:0"]);
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("refused", line, StringComparison.Ordinal);
+        Assert.Contains("Steward__ApiToken", line, StringComparison.Ordinal);
+        Assert.Contains("Steward__ApiTokenFile", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-on-the-command-line", line, StringComparison.Ordinal);
     }
 }

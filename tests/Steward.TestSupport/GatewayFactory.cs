@@ -54,7 +54,10 @@ public sealed class GatewayFactory(string brokerUrl, string nodeName = "central"
         builder.UseSetting("Steward:DataFolder", DataFolder);
         builder.UseSetting("Steward:NodeName", NodeName);
         builder.UseSetting("Steward:CentralNodeName", NodeName);
-        builder.UseSetting("Steward:ApiToken", Token);
+        // A test host's settings reach the gateway as command-line switches, where the gateway refuses a token: a file holds it.
+        var tokenFile = Path.Combine(DataFolder, "test-operator-token");
+        File.WriteAllText(tokenFile, Token);
+        builder.UseSetting("Steward:ApiTokenFile", tokenFile);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }

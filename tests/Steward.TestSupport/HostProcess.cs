@@ -10,9 +10,10 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private HostProcess(string host, IEnumerable<string> args)
+    private HostProcess(string host, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, $"{host}.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         // A host in the test fleet: its key is enrolled with the in-process nodes, and it trusts every key known now.
@@ -44,9 +45,14 @@ public sealed class HostProcess : IAsyncDisposable
     public const string Gateway = "Steward.Gateway";
 
     /// <summary>Starts the host and returns once it logs that its node has started.</summary>
-    public static async Task<HostProcess> StartAsync(string host, params string[] args)
+    public static Task<HostProcess> StartAsync(string host, params string[] args) => StartAsync(host, new Dictionary<string, string>(), args);
+
+    /// <summary>
+    /// Starts the host with more environment variables, e.g. <c>Steward__ApiToken</c>: secrets never go on a command line.
+    /// </summary>
+    public static async Task<HostProcess> StartAsync(string host, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var process = Launch(host, args);
+        var process = Launch(host, args, environment);
         try
         {
             await process._started.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -83,9 +89,13 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the host and waits for it to exit by itself: for --help and bad configuration.</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string host, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunToExitAsync(string host, params string[] args) =>
+        RunToExitAsync(host, new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="RunToExitAsync(string, string[])"/>, with more environment variables.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string host, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        await using var process = Launch(host, args);
+        await using var process = Launch(host, args, environment);
         await process._process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         process._process.WaitForExit();   // flushes the redirected output
         return (process._process.ExitCode, process.Output);
@@ -93,9 +103,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     private static string? ValueOf(IEnumerable<string> args, string option) => args.SkipWhile(a => a != option).Skip(1).FirstOrDefault();
 
-    private static HostProcess Launch(string host, string[] args)
+    private static HostProcess Launch(string host, string[] args, IReadOnlyDictionary<string, string> environment)
     {
-        var process = new HostProcess(host, args);
+        var process = new HostProcess(host, args, environment);
         process._process.Start();
         process._process.BeginOutputReadLine();
         process._process.BeginErrorReadLine();

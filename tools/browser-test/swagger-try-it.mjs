@@ -11,6 +11,9 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+  // The gateway's Content-Security-Policy must not block any part of Swagger UI: Chromium reports each block on the console.
+  const blocked = [];
+  page.on('console', message => { if (message.text().includes('Content Security Policy')) blocked.push(message.text()); });
   await page.goto(`${url}/swagger/index.html`);
   await page.click('button.authorize');
   await page.fill('.auth-container input', token);
@@ -26,6 +29,7 @@ try {
   await status.waitFor();
   await post.locator('.live-responses-table').scrollIntoViewIfNeeded();
   await page.screenshot({ path: screenshot });
+  if (blocked.length > 0) throw new Error(`blocked by the Content-Security-Policy:\n${blocked.join('\n')}`);
   console.log(`status ${(await status.textContent()).trim()}`);
 } finally {
   await browser.close();

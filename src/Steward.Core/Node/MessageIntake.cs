@@ -29,10 +29,11 @@ public sealed class MessageIntake
 
     /// <summary>
     /// Stores and sends <paramref name="messages"/>; <paramref name="finishing"/> is a received message they complete, and
-    /// <paramref name="asBatch"/> makes them one fan-out whose id is the first message's.
+    /// <paramref name="asBatch"/> makes them one fan-out whose id is the first message's; <paramref name="operatorName"/>,
+    /// the operator who posted them, goes into their audit log lines.
     /// </summary>
     public async Task<IReadOnlyList<Message>> AcceptMessagesAsync(
-        IEnumerable<Message> messages, Message? finishing = null, bool asBatch = false, LocalInput? input = null)
+        IEnumerable<Message> messages, Message? finishing = null, bool asBatch = false, LocalInput? input = null, string? operatorName = null)
     {
         // "local" and this node's own name are one destination. The creation time is signed with the message.
         var createdAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -46,7 +47,7 @@ public sealed class MessageIntake
         var stored = await _store.AddOutboundAsync(perNode, finishing, asBatch, input).ConfigureAwait(false);
         foreach (var message in stored)
         {
-            await _audit.AppendAsync(AuditEntry.Out, message).ConfigureAwait(false);
+            await _audit.AppendAsync(AuditEntry.Out, message, operatorName).ConfigureAwait(false);
             _dispatch(new Outgoing(message));
         }
         return stored;

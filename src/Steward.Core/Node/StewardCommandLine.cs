@@ -9,11 +9,21 @@ public static class StewardCommandLine
         ["--broker"] = "Steward:Broker",
         ["--data"] = "Steward:DataFolder",
         ["--central"] = "Steward:CentralNodeName",
-        ["--token"] = "Steward:ApiToken",
         ["--durability"] = "Steward:Durability",
     };
 
     private static readonly string[] HostSwitches = ["--urls", "--environment", "--contentRoot", "--applicationName"];
+
+    /// <summary>Configuration keys that hold a secret: never taken from the command line, which every user of the machine can read.</summary>
+    private static readonly string[] SecretKeys = ["Steward:ApiToken"];
+
+    /// <summary>
+    /// The first switch that would put a secret on the command line (<c>--token</c>, which is gone, or
+    /// <c>--Steward:ApiToken=</c>), so the host can refuse to start instead of leaving the secret in <c>ps</c>.
+    /// </summary>
+    public static string? SecretSwitch(IEnumerable<string> args) => args
+        .Select(a => a.Split('=')[0])
+        .FirstOrDefault(a => a == "--token" || SecretKeys.Any(key => a.TrimStart('-', '/').Equals(key, StringComparison.OrdinalIgnoreCase)));
 
     public static bool WantsHelp(IEnumerable<string> args) => args.Any(a => a is "--help" or "-h" or "-?");
 

@@ -50,8 +50,11 @@ public sealed class StewardOptions
 
     public string? BrokerKeyFile { get; set; }
 
-    /// <summary>The operator's bearer token (gateway only).</summary>
+    /// <summary>The operator <c>admin</c>'s bearer token (gateway only); from the environment, never the command line.</summary>
     public string? ApiToken { get; set; }
+
+    /// <summary>A file whose content is <see cref="ApiToken"/>, instead of the token itself (gateway only).</summary>
+    public string? ApiTokenFile { get; set; }
 
     [Range(1, MessageValidator.MaxSeconds)] public int DefaultAckTimeoutSeconds { get; set; } = 10;
     [Range(0, MessageValidator.MaxRetries)] public int DefaultRetries { get; set; } = 3;
@@ -96,6 +99,7 @@ public sealed class StewardOptions
 
         problems.AddRange(BrokerFiles.Problems(this));
         if (ApiToken is not null && string.IsNullOrWhiteSpace(ApiToken)) problems.Add("ApiToken: an empty token would lock every operator out; leave it unset to have one made");
+        if (!string.IsNullOrEmpty(ApiToken) && !string.IsNullOrEmpty(ApiTokenFile)) problems.Add("ApiToken and ApiTokenFile: set one of them, not both");
         return problems;
     }
 }

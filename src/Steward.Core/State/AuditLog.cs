@@ -6,8 +6,11 @@ using Steward.Core.Messages;
 
 namespace Steward.Core.State;
 
-/// <summary>One line in <c>audit.log</c>: when, which way, and the whole message, so it can be recreated.</summary>
-public sealed record AuditEntry(DateTimeOffset At, string Direction, Message Message)
+/// <summary>
+/// One line in <c>audit.log</c>: when, which way, and the whole message, so it can be recreated; for a message an
+/// operator posted to the gateway, which operator.
+/// </summary>
+public sealed record AuditEntry(DateTimeOffset At, string Direction, Message Message, string? Operator = null)
 {
     public const string Out = "out";
     public const string In = "in";
@@ -37,8 +40,8 @@ public sealed partial class AuditLog : IAsyncDisposable
         _writer = Task.Run(WriteAllAsync);
     }
 
-    public ValueTask AppendAsync(string direction, Message message) =>
-        _entries.Writer.WriteAsync(new AuditEntry(_time.GetUtcNow(), direction, message));
+    public ValueTask AppendAsync(string direction, Message message, string? operatorName = null) =>
+        _entries.Writer.WriteAsync(new AuditEntry(_time.GetUtcNow(), direction, message, operatorName));
 
     private async Task WriteAllAsync()
     {

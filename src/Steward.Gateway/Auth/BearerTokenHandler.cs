@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -8,11 +6,11 @@ using Microsoft.Extensions.Options;
 namespace Steward.Gateway.Auth;
 
 /// <summary>
-/// Accepts <c>Authorization: Bearer &lt;token&gt;</c> with the gateway's one operator token (compared in constant time);
-/// anything else gets a 401 problem.
+/// Accepts <c>Authorization: Bearer &lt;token&gt;</c> with the token of a known operator (see <see cref="Operators"/>), as
+/// a user with the operator's name and role; anything else gets a 401 problem. What a role may do is the policies' job.
 /// </summary>
 internal sealed class BearerTokenHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, OperatorToken token, IProblemDetailsService problems)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Operators operators, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -23,9 +21,8 @@ internal sealed class BearerTokenHandler(
         string? presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim()
             : IsEventStream(Request) ? Request.Query["access_token"].ToString() : null;
         if (string.IsNullOrEmpty(presented)) return Task.FromResult(AuthenticateResult.NoResult());
-        var given = Encoding.UTF8.GetBytes(presented);
-        if (!CryptographicOperations.FixedTimeEquals(given, token.Bytes)) return Task.FromResult(AuthenticateResult.Fail("wrong token"));
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "operator")], SchemeName);
+        if (operators.Find(presented) is not { } known) return Task.FromResult(AuthenticateResult.Fail("wrong token"));
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, known.Name), new Claim(ClaimTypes.Role, known.Role)], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 

@@ -6,37 +6,51 @@ using Steward.Core.State;
 namespace Steward.Gateway.Auth;
 
 /// <summary>
-/// The operators' bearer token: from configuration, or made on first start and kept in <c>&lt;data&gt;/api-token</c>
-/// (mode 0600), so it survives restarts. Only the file's path is ever logged, never the token.
+/// The token of the operator <c>admin</c> (role <c>operate</c>): from <c>Steward:ApiToken</c> or <c>Steward:ApiTokenFile</c>,
+/// or kept in <c>&lt;data&gt;/api-token</c> (mode 0600), which the gateway makes on first start when there is neither and
+/// no operator in <c>operators.json</c>. Only the file's path is ever logged, never the token.
 /// </summary>
-internal sealed partial class OperatorToken
+internal static partial class OperatorToken
 {
     public const string FileName = "api-token";
 
-    private OperatorToken(string value) => Bytes = Encoding.UTF8.GetBytes(value);
-
-    public byte[] Bytes { get; }
-
-    public static OperatorToken Load(StewardOptions options, ILogger logger)
+    /// <summary>The admin token, or null when operators.json names every operator.</summary>
+    public static string? Load(StewardOptions options, bool haveOperators, ILogger logger)
     {
-        if (!string.IsNullOrEmpty(options.ApiToken)) return new OperatorToken(options.ApiToken);
+        if (!string.IsNullOrEmpty(options.ApiToken)) return options.ApiToken;
+        if (!string.IsNullOrEmpty(options.ApiTokenFile)) return FromFile(options.ApiTokenFile);
         var path = Path.Combine(options.ResolvedDataFolder, FileName);
-        if (!File.Exists(path))
-        {
-            OwnerOnly.CreateFolder(options.ResolvedDataFolder);
-            var fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-            using var file = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            });
-            file.Write(Encoding.UTF8.GetBytes(fresh + "\n"));
-            Log.Generated(logger, path);
-        }
-        else
+        if (File.Exists(path))
         {
             Log.Using(logger, path);
+            return FromFile(path);
         }
-        return new OperatorToken(File.ReadAllText(path).Trim());
+        if (haveOperators) return null;
+        OwnerOnly.CreateFolder(options.ResolvedDataFolder);
+        var fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        using (var file = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        {
+            file.Write(Encoding.UTF8.GetBytes(fresh + "\n"));
+        }
+        Log.Generated(logger, path);
+        return fresh;
+    }
+
+    private static string FromFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StewardStartupException($"ApiTokenFile: cannot read {path}: {e.Message}");
+        }
+        return text.Length > 0 ? text : throw new StewardStartupException($"ApiTokenFile: {path} is empty");
     }
 
     private static partial class Log

@@ -11,7 +11,7 @@ public sealed record NodeView(
 internal static class NodeEndpoints
 {
     public static void MapNodeEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapGet("/nodes", ListAsync).WithTags("Nodes").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("ListNodes")
+        app.MapGet("/nodes", ListAsync).WithTags("Nodes").RequireAuthorization(Auth.OperatorRoles.Read).ProducesProblem(StatusCodes.Status401Unauthorized).WithName("ListNodes")
             .WithSummary("Nodes seen by hello: first and last seen, online, version, OS and architecture");
 
     internal static async Task<Ok<IReadOnlyList<NodeView>>> ListAsync(NodeRuntime node, StewardOptions options, TimeProvider time, CancellationToken ct)

@@ -11,6 +11,8 @@ internal static class OpenApiDocument
     {
         options.AddOperationTransformer((operation, _, _) =>
         {
+            if (operation.Responses?.TryGetValue("403", out var forbidden) == true && forbidden is OpenApiResponse response)
+                response.Description = "Forbidden: the operator's role is read; this needs operate";
             if (operation.OperationId is not ("PostMessages" or "PostBatch")) return Task.CompletedTask;
             foreach (var media in operation.RequestBody?.Content?.Values ?? [])
                 media.Example = JsonNode.Parse(operation.OperationId == "PostBatch" ? BatchExample : MessageExample);
@@ -45,7 +47,7 @@ internal static class OpenApiDocument
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
         {
-            Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "The operator token (--token, or the api-token file the gateway made)",
+            Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An operator token: from operators add, Steward__ApiToken, or the api-token file the gateway made",
         };
         document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
         return Task.CompletedTask;

@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Steward.Core.Node;
 using Steward.Core.State;
+using Steward.Gateway.Auth;
 using Steward.Gateway.Hosting;
 
 namespace Steward.Gateway.Messages;
@@ -17,10 +19,11 @@ internal static class BatchEndpoints
 {
     public static void MapBatchEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/messages/batch", PostAsync).WithTags("Batches").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("PostBatch")
+        app.MapPost("/messages/batch", PostAsync).WithTags("Batches").RequireAuthorization(OperatorRoles.Operate).WithName("PostBatch")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Send one message to every node in toHosts/toNodes; 202 with a batch id and one message id per node")
             .Accepts<Steward.Core.Messages.Message>("application/json").ProducesProblem(StatusCodes.Status413PayloadTooLarge);
-        var batches = app.MapGroup("/batches").WithTags("Batches").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+        var batches = app.MapGroup("/batches").WithTags("Batches").RequireAuthorization(OperatorRoles.Read).ProducesProblem(StatusCodes.Status401Unauthorized);
         batches.MapGet("/{id:long}", GetAsync).WithName("GetBatch").WithSummary("Each node's state and a summary of the fan-out")
             .ProducesProblem(StatusCodes.Status404NotFound);
         batches.MapGet("/{id:long}/events", StreamEventsAsync).WithName("StreamBatchEvents")
@@ -29,14 +32,15 @@ internal static class BatchEndpoints
     }
 
     internal static async Task<Results<Accepted<BatchAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(
-        HttpRequest request, NodeRuntime node, StewardOptions options, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, NodeRuntime node, StewardOptions options, ILogger<OperatorLog> log, CancellationToken ct)
     {
         var body = await MessageBody.ReadAsync(request, options.MaxRequestBodyBytes, ct);
         if (body.TooLarge) return MessageBody.TooLargeProblem(body);
         if (body.Errors.Count > 0) return TypedResults.ValidationProblem(body.Errors);
         if (body.IsArray || body.Messages is not [var message])
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a batch is one message object with toHosts or toNodes"] });
-        var stored = await node.Intake.AcceptMessagesAsync([message], asBatch: true);
+        var stored = await node.Intake.AcceptMessagesAsync([message], asBatch: true, operatorName: user.Identity?.Name);
+        OperatorLog.Posted(log, user.Identity?.Name, stored.Select(m => m.Id).ToList());
         var batchId = stored[0].Id;
         return TypedResults.Accepted($"/batches/{batchId}",
             new BatchAccepted(batchId, stored.ToDictionary(Destination, m => m.Id, StringComparer.Ordinal), $"/batches/{batchId}"));

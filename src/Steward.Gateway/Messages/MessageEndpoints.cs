@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Steward.Core.Messages;
 using Steward.Core.Node;
 using Steward.Core.State;
+using Steward.Gateway.Auth;
 using Steward.Gateway.Hosting;
 
 namespace Steward.Gateway.Messages;
@@ -12,8 +14,8 @@ internal static class MessageEndpoints
 {
     public static RouteGroupBuilder MapMessageEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/messages").WithTags("Messages").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
-        group.MapPost("/", PostAsync).WithName("PostMessages")
+        var group = app.MapGroup("/messages").WithTags("Messages").RequireAuthorization(OperatorRoles.Read).ProducesProblem(StatusCodes.Status401Unauthorized);
+        group.MapPost("/", PostAsync).WithName("PostMessages").RequireAuthorization(OperatorRoles.Operate).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Send one message, or an array of messages; each destination node gets its own id")
             .Accepts<Message>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
@@ -21,7 +23,7 @@ internal static class MessageEndpoints
             .WithSummary("Messages sent from this node, newest first; filter by node, state and method, page with after");
         group.MapGet("/{id:long}", GetAsync).WithName("GetMessage").WithSummary("A message's state, attempts, replies and last error")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/{id:long}", CancelAsync).WithName("CancelMessage")
+        group.MapDelete("/{id:long}", CancelAsync).WithName("CancelMessage").RequireAuthorization(OperatorRoles.Operate).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Cancel: stop retrying, or ask the node to stop the running method")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:long}/events", StreamEventsAsync).WithName("StreamMessageEvents")
@@ -31,12 +33,13 @@ internal static class MessageEndpoints
     }
 
     internal static async Task<Results<Accepted<AcceptedMessages>, ValidationProblem, ProblemHttpResult>> PostAsync(
-        HttpRequest request, NodeRuntime node, StewardOptions options, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, NodeRuntime node, StewardOptions options, ILogger<OperatorLog> log, CancellationToken ct)
     {
         var body = await MessageBody.ReadAsync(request, options.MaxRequestBodyBytes, ct);
         if (body.TooLarge) return MessageBody.TooLargeProblem(body);
         if (body.Errors.Count > 0) return TypedResults.ValidationProblem(body.Errors);
-        var ids = await node.Intake.AcceptAsync(body.Messages);
+        var ids = (await node.Intake.AcceptMessagesAsync(body.Messages, operatorName: user.Identity?.Name)).Select(m => m.Id).ToList();
+        OperatorLog.Posted(log, user.Identity?.Name, ids);
         var links = ids.Select(id => $"/messages/{id}").ToList();
         return TypedResults.Accepted(links[0], new AcceptedMessages(ids, links));
     }

@@ -1,0 +1,12 @@
+namespace Steward.Gateway.Messages;
+
+/// <summary>The gateway's log of who posted what: one line per accepted POST, naming the operator and the message ids.</summary>
+internal sealed partial class OperatorLog
+{
+    private OperatorLog()
+    {
+    }
+
+    [LoggerMessage(9101, LogLevel.Information, "Operator {Operator} posted message(s) {Ids}")]
+    public static partial void Posted(ILogger logger, string? @operator, IReadOnlyList<long> ids);
+}
