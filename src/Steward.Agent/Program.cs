@@ -17,6 +17,11 @@ public static class Program
             Console.WriteLine(StewardCommandLine.Help("Steward.Agent", "(required)", ""));
             return 0;
         }
+        if (StewardCommandLine.SecretSwitch(args) is { } secret)
+        {
+            await Console.Error.WriteLineAsync(StewardCommandLine.SecretRefused("Steward.Agent", secret));
+            return 2;
+        }
         if (StewardCommandLine.UnknownSwitch(args) is { } unknown)
         {
             await Console.Error.WriteLineAsync($"Steward.Agent: unknown switch {unknown}; see --help");
@@ -26,6 +31,7 @@ public static class Program
         var builder = Host.CreateApplicationBuilder(args);
         builder.Configuration.AddCommandLine(args, StewardCommandLine.Switches.ToDictionary());
         var options = StewardConfiguration.Read(builder.Configuration, defaultNodeName: "");
+        if (StewardCommandLine.WantsPublicKey(args)) return NodeKeyCommand.Print(options);
         if (options.Problems() is [var first, ..])
         {
             await Console.Error.WriteLineAsync($"Steward.Agent: invalid configuration: {first}");

@@ -5,6 +5,7 @@ using Steward.Core.Messages;
 using Steward.Core.Node;
 using Steward.Gateway.Hosting;
 using Steward.Gateway.Messages;
+using Steward.Gateway.Trust;
 
 if (StewardCommandLine.WantsHelp(args))
 {
@@ -12,15 +13,17 @@ if (StewardCommandLine.WantsHelp(args))
         "  --urls <urls>        where the gateway listens (default: http://127.0.0.1:8080)\n"));
     Console.WriteLine();
     Console.WriteLine(OperatorsCommand.Help);
+    Console.WriteLine();
+    Console.WriteLine(BrokerConfigCommand.Help);
     return 0;
 }
 if (StewardCommandLine.SecretSwitch(args) is { } secret)
 {
-    Console.Error.WriteLine($"Steward.Gateway: {secret} is refused: a token on the command line is readable by every user of the machine; " +
-        "set it in the environment (Steward__ApiToken) or in a file (Steward__ApiTokenFile=<path>)");
+    Console.Error.WriteLine(StewardCommandLine.SecretRefused("Steward.Gateway", secret));
     return 2;
 }
 if (OperatorsCommand.IsCommand(args)) return OperatorsCommand.Run(args);
+if (BrokerConfigCommand.IsCommand(args)) return BrokerConfigCommand.Run(args);
 if (StewardCommandLine.UnknownSwitch(args) is { } unknown)
 {
     Console.Error.WriteLine($"Steward.Gateway: unknown switch {unknown}; see --help");
@@ -30,6 +33,7 @@ if (StewardCommandLine.UnknownSwitch(args) is { } unknown)
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddCommandLine(args, StewardCommandLine.Switches.ToDictionary());
 var options = StewardConfiguration.Read(builder.Configuration, defaultNodeName: "central");
+if (StewardCommandLine.WantsPublicKey(args)) return NodeKeyCommand.Print(options);
 if (options.Problems() is [var first, ..])
 {
     Console.Error.WriteLine($"Steward.Gateway: invalid configuration: {first}");

@@ -12,10 +12,13 @@ public static class StewardCommandLine
         ["--durability"] = "Steward:Durability",
     };
 
-    private static readonly string[] HostSwitches = ["--urls", "--environment", "--contentRoot", "--applicationName"];
+    private static readonly string[] HostSwitches = ["--urls", "--environment", "--contentRoot", "--applicationName", PrintPublicKey];
+
+    /// <summary>Prints the node's public key (making its key on first use) and exits: what an operator enrols.</summary>
+    public const string PrintPublicKey = "--print-public-key";
 
     /// <summary>Configuration keys that hold a secret: never taken from the command line, which every user of the machine can read.</summary>
-    private static readonly string[] SecretKeys = ["Steward:ApiToken"];
+    private static readonly string[] SecretKeys = ["Steward:ApiToken", "Steward:BrokerPassword"];
 
     /// <summary>
     /// The first switch that would put a secret on the command line (<c>--token</c>, which is gone, or
@@ -26,6 +29,13 @@ public static class StewardCommandLine
         .FirstOrDefault(a => a == "--token" || SecretKeys.Any(key => a.TrimStart('-', '/').Equals(key, StringComparison.OrdinalIgnoreCase)));
 
     public static bool WantsHelp(IEnumerable<string> args) => args.Any(a => a is "--help" or "-h" or "-?");
+
+    public static bool WantsPublicKey(IEnumerable<string> args) => args.Contains(PrintPublicKey);
+
+    /// <summary>The one line a host prints when <see cref="SecretSwitch"/> found a secret on its command line.</summary>
+    public static string SecretRefused(string host, string secret) =>
+        $"{host}: {secret} is refused: a secret on the command line is readable by every user of the machine; set it in the " +
+        "environment or in a file (Steward__ApiToken or Steward__ApiTokenFile=<path>, Steward__BrokerPassword or Steward__BrokerPasswordFile=<path>)";
 
     /// <summary>The first switch neither host knows, so a typo fails loudly instead of being ignored.</summary>
     public static string? UnknownSwitch(IEnumerable<string> args) => args
@@ -42,7 +52,8 @@ public static class StewardCommandLine
           --data <folder>      data folder: steward.db, audit.log, data/ (default: ./var/<node>)
           --central <name>     the central node's name (default: central)
           --durability <level> SQLite synchronous level: OFF, NORMAL, FULL, EXTRA (default: FULL)
-        {extra}  --help               print this text
+        {extra}  --print-public-key   print this node's public key (made on first use) and exit
+          --help               print this text
 
         Every key of the Steward configuration section also works as a switch (--Steward:DefaultRetries=5),
         as an environment variable (Steward__NodeName=ship1) or in appsettings.json.

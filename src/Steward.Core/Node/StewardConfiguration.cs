@@ -11,4 +11,15 @@ public static class StewardConfiguration
         if (string.IsNullOrEmpty(options.NodeName)) options.NodeName = defaultNodeName;
         return options;
     }
+
+    /// <summary>
+    /// The configuration sources of a host, for commands that run without starting it (<c>operators</c>,
+    /// <c>broker-config</c>): appsettings.json, the environment, the switches.
+    /// </summary>
+    public static IConfiguration FromSources(string[] args) => new ConfigurationBuilder()
+        .SetBasePath(Directory.GetCurrentDirectory())
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddEnvironmentVariables()
+        .AddCommandLine(args, StewardCommandLine.Switches.ToDictionary())
+        .Build();
 }

@@ -32,7 +32,7 @@ internal static class OperatorsCommand
         if (StewardCommandLine.UnknownSwitch(rest) is { } unknown) return Fail($"unknown switch {unknown}; usage: {Usage}");
         if (rest.FirstOrDefault(a => !a.StartsWith('-')) is { } stray && !IsSwitchValue(rest, stray)) return Fail($"unexpected '{stray}'; usage: {Usage}");
 
-        var options = StewardConfiguration.Read(Configuration(rest), defaultNodeName: "central");
+        var options = StewardConfiguration.Read(StewardConfiguration.FromSources(rest), defaultNodeName: "central");
         var file = new OperatorsFile(options.ResolvedDataFolder);
         try
         {
@@ -96,14 +96,6 @@ internal static class OperatorsCommand
         : !string.IsNullOrEmpty(options.ApiTokenFile) ? $"({options.ApiTokenFile})"
         : File.Exists(Path.Combine(options.ResolvedDataFolder, OperatorToken.FileName)) ? $"({Path.Combine(options.ResolvedDataFolder, OperatorToken.FileName)})"
         : null;
-
-    /// <summary>The configuration sources of the gateway itself: appsettings.json, the environment, the switches.</summary>
-    private static IConfiguration Configuration(string[] args) => new ConfigurationBuilder()
-        .SetBasePath(Directory.GetCurrentDirectory())
-        .AddJsonFile("appsettings.json", optional: true)
-        .AddEnvironmentVariables()
-        .AddCommandLine(args, StewardCommandLine.Switches.ToDictionary())
-        .Build();
 
     private static int Fail(string line)
     {

@@ -10,6 +10,8 @@ namespace Steward.Gateway.Hosting;
 [JsonSerializable(typeof(BatchAccepted))]
 [JsonSerializable(typeof(BatchView))]
 [JsonSerializable(typeof(IReadOnlyList<NodeView>))]
+[JsonSerializable(typeof(ApproveNode))]
+[JsonSerializable(typeof(EnrolledNode))]
 [JsonSerializable(typeof(IReadOnlyList<Steward.Core.State.ErrorEntry>))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(ProblemDetails))]

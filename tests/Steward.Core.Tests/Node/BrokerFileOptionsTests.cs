@@ -5,9 +5,12 @@ namespace Steward.Core.Tests.Node;
 
 public sealed class BrokerFileOptionsTests
 {
+    private static readonly string CentralKey = NATS.NKeys.KeyPair.CreatePair(NATS.NKeys.PrefixByte.User).GetPublicKey();
+
     private static StewardOptions Options(Action<StewardOptions> set)
     {
         var options = new StewardOptions { NodeName = "ship1" };
+        options.TrustedKeys["central"] = CentralKey;
         set(options);
         return options;
     }
