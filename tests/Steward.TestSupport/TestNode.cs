@@ -12,7 +12,8 @@ namespace Steward.TestSupport;
 public static class TestNode
 {
     public static async Task<NodeRuntime> StartAsync(
-        string brokerUrl, string name, Action<StewardOptions>? configure = null, IEnumerable<IMethodHandler>? extraHandlers = null)
+        string brokerUrl, string name, Action<StewardOptions>? configure = null, IEnumerable<IMethodHandler>? extraHandlers = null,
+        TimeProvider? time = null, bool joinFleet = true)
     {
         var options = new StewardOptions
         {
@@ -21,8 +22,8 @@ public static class TestNode
             Allow = new() { ["*"] = ["*"] },
         };
         configure?.Invoke(options);
-        var node = new NodeRuntime(options, TimeProvider.System, NullLoggerFactory.Instance, extraHandlers);
-        TestFleet.Join(node);
+        var node = new NodeRuntime(options, time ?? TimeProvider.System, NullLoggerFactory.Instance, extraHandlers);
+        if (joinFleet) TestFleet.Join(node);
         try
         {
             await node.StartAsync(CancellationToken.None);

@@ -4,10 +4,12 @@ namespace Steward.Core.Trust;
 
 /// <summary>
 /// Which sender may call which methods on this node: sender name (or <c>*</c> for any enrolled node) → method patterns
-/// (<c>*</c>, a prefix such as <c>REQCliCommand*</c>, or a name). The rules central pushed (<c>REQAclUpdate</c>, kept in
-/// <c>&lt;data&gt;/rules.json</c>) win over <c>Steward:Allow</c>, which wins over the default: central may call everything,
-/// any enrolled node may send its hello and error logs. Replies are not ruled here: a reply is allowed when it answers
-/// a message this node sent to its sender (<see cref="ArrivalCheck"/>).
+/// (<c>*</c>, a prefix such as <c>REQCliCommand*</c>, or a name). Three layers, each replacing the entries of the one
+/// below sender by sender: the default (central may call everything; any enrolled node may send its hello and error
+/// logs), <c>Steward:Allow</c>, and the rules central pushed (<c>REQAclUpdate</c>, kept in <c>&lt;data&gt;/rules.json</c>).
+/// So <c>{"ship1":["REQPing"]}</c> adds a rule and keeps central's; <c>{"central":[]}</c> takes central's away.
+/// Replies are not ruled here: a reply is allowed when it answers a message this node sent to its sender
+/// (<see cref="ArrivalCheck"/>).
 /// </summary>
 public sealed class MethodRules
 {
@@ -16,13 +18,13 @@ public sealed class MethodRules
 
     private readonly string _path;
     private readonly IReadOnlyDictionary<string, string[]> _configured;
-    private IReadOnlyDictionary<string, string[]> _pushed;
+    private IReadOnlyDictionary<string, string[]> _current;
 
     public MethodRules(string dataFolder, string centralNode, IReadOnlyDictionary<string, string[]> configured)
     {
         _path = Path.Combine(dataFolder, FileName);
-        _configured = configured.Count > 0 ? configured : Default(centralNode);
-        _pushed = TrustFile.Read(_path, StewardJson.Default.DictionaryStringStringArray) ?? new Dictionary<string, string[]>();
+        _configured = Over(Default(centralNode), configured);
+        _current = Over(_configured, TrustFile.Read(_path, StewardJson.Default.DictionaryStringStringArray) ?? []);
     }
 
     public static IReadOnlyDictionary<string, string[]> Default(string centralNode) => new Dictionary<string, string[]>(StringComparer.Ordinal)
@@ -32,7 +34,7 @@ public sealed class MethodRules
     };
 
     /// <summary>The rules in force now.</summary>
-    public IReadOnlyDictionary<string, string[]> Current => _pushed.Count > 0 ? _pushed : _configured;
+    public IReadOnlyDictionary<string, string[]> Current => _current;
 
     public bool Allows(string sender, string method)
     {
@@ -45,7 +47,14 @@ public sealed class MethodRules
     {
         if (pushed.Count == 0) TrustFile.Delete(_path);
         else TrustFile.Write(_path, pushed.ToDictionary(StringComparer.Ordinal), StewardJson.Default.DictionaryStringStringArray);
-        _pushed = pushed;
+        _current = Over(_configured, pushed);
+    }
+
+    private static Dictionary<string, string[]> Over(IReadOnlyDictionary<string, string[]> below, IReadOnlyDictionary<string, string[]> above)
+    {
+        var merged = new Dictionary<string, string[]>(below, StringComparer.Ordinal);
+        foreach (var (sender, methods) in above) merged[sender] = methods;
+        return merged;
     }
 
     /// <summary>Why <paramref name="rules"/> cannot be applied, or null: every sender a node name or *, every pattern a method or prefix.</summary>
