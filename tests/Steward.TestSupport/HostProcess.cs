@@ -13,7 +13,6 @@ public sealed class HostProcess : IAsyncDisposable
     private HostProcess(string host, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, $"{host}.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         // A host in the test fleet: its key is enrolled with the in-process nodes, and it trusts every key known now.
@@ -25,6 +24,7 @@ public sealed class HostProcess : IAsyncDisposable
             foreach (var (node, key) in TestFleet.Keys)
                 if (node != name) start.Environment[$"Steward__TrustedKeys__{node}"] = key;
         }
+        foreach (var (name, value) in environment) start.Environment[name] = value;   // the test's own settings win
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
