@@ -53,9 +53,16 @@ internal sealed partial class Receiver(
             run(message);   // published once and never resent: nothing to remember against a duplicate
             return;
         }
-        var isNew = await store.AddInboundAsync(message).ConfigureAwait(false);
+        var arrival = await StoreAsync(message).ConfigureAwait(false);
+        if (arrival == Arrival.ReplayedOrigin)
+        {
+            var replay = "the origin of this relayed message already arrived in another forward: a replay is refused";
+            Log.Untrusted(logger, message.Id, message.FromNode!, nodeName, message.Method!, replay);
+            await AnswerAsync(msg, AckReply.Reject(nodeName, message.Id, replay), ct).ConfigureAwait(false);
+            return;
+        }
         await AnswerAsync(msg, AckReply.Ack(nodeName, message.Id), ct).ConfigureAwait(false);
-        if (isNew)
+        if (arrival == Arrival.New)
         {
             Log.Received(logger, message.Id, message.FromNode!, nodeName, message.Method!);
             await audit.AppendAsync(AuditEntry.In, message).ConfigureAwait(false);
@@ -65,6 +72,14 @@ internal sealed partial class Receiver(
         {
             Log.Duplicate(logger, message.Id, message.FromNode!, nodeName, message.Method!);
         }
+    }
+
+    /// <summary>Stores the message; a relayed one together with a mark of its origin, so a second forward of it is caught.</summary>
+    private async Task<Arrival> StoreAsync(Message message)
+    {
+        if (message.Origin is { } originBytes && JsonSerializer.Deserialize(originBytes, StewardJson.Default.Message) is { FromNode: { } from } origin)
+            return await store.AddForwardedAsync(message, from, origin.Id).ConfigureAwait(false);
+        return await store.AddInboundAsync(message).ConfigureAwait(false) ? Arrival.New : Arrival.Duplicate;
     }
 
     private string? Refusal(Message message)

@@ -20,6 +20,7 @@ internal sealed class HotWrites : IDisposable
     private readonly SqliteCommand _saveSequence;
     private readonly SqliteCommand _forgetInbound;
     private readonly SqliteCommand _sawNode;
+    private readonly SqliteCommand _hasInbound;
     private long _lastId;
 
     public HotWrites(SqliteConnection connection, TimeProvider time)
@@ -43,7 +44,8 @@ internal sealed class HotWrites : IDisposable
             INSERT INTO "Nodes" ("Name","FirstSeen","LastSeen","Version","Os","Arch","StartedAt") VALUES ($name,$now,$now,$version,$os,$arch,$started)
             ON CONFLICT("Name") DO UPDATE SET "LastSeen"=$now,"Version"=$version,"Os"=$os,"Arch"=$arch,"StartedAt"=$started
             """);
-        _all = [_sawNode, _forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
+        _hasInbound = Prepare("""SELECT 1 FROM "Inbound" WHERE "FromNode"=$fromNode AND "Id"=$id""");
+        _all = [_hasInbound, _sawNode, _forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
         using var last = Prepare("""SELECT "Last" FROM "Sequences" WHERE "Name"='messages'""");
         // A new file starts at the current Unix time in ms: a node whose file was lost or moved aside must not reuse
         // ids its receivers still remember as already run.
@@ -82,6 +84,12 @@ internal sealed class HotWrites : IDisposable
     /// <summary>False when <c>(fromNode, id)</c> is already stored.</summary>
     public bool InsertInbound(string fromNode, long id, string method, string json, DateTime now) =>
         Run(_insertInbound, ("$fromNode", fromNode), ("$id", id), ("$method", method), ("$json", json), ("$now", now)) == 1;
+
+    public bool HasInbound(string fromNode, long id)
+    {
+        Set(_hasInbound, ("$fromNode", fromNode), ("$id", id));
+        return _hasInbound.ExecuteScalar() is not null;
+    }
 
     public void FinishInbound(string fromNode, long id, DateTime now) =>
         Run(_finishInbound, ("$fromNode", fromNode), ("$id", id), ("$now", now));

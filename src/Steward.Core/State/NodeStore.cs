@@ -109,6 +109,24 @@ public sealed class NodeStore : IAsyncDisposable
     public Task<bool> AddInboundAsync(Message message) => _writes.EnqueueAsync(hot =>
         hot.InsertInbound(message.FromNode!, message.Id, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), Now));
 
+    /// <summary>
+    /// Stores a message a relay node forwarded, and remembers its origin <c>(fromNode, id)</c> in the same commit: a relay
+    /// that forwards the same origin message again under a new id of its own is caught as a replay.
+    /// </summary>
+    public Task<Arrival> AddForwardedAsync(Message message, string originNode, long originId) => _writes.EnqueueAsync(hot =>
+    {
+        var now = Now;
+        if (hot.InsertInbound(originNode, originId, OriginMark, "{}", now))
+        {
+            hot.FinishInbound(originNode, originId, now);   // a mark, never run; forgotten with the duplicate memory
+            return hot.InsertInbound(message.FromNode!, message.Id, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), now)
+                ? Arrival.New : Arrival.Duplicate;
+        }
+        return hot.HasInbound(message.FromNode!, message.Id) ? Arrival.Duplicate : Arrival.ReplayedOrigin;
+    });
+
+    private const string OriginMark = "(origin of a relayed message)";
+
     public Task FinishInboundAsync(Message message) => _writes.EnqueueAsync(hot => hot.FinishInbound(message.FromNode!, message.Id, Now));
 
     public Task SawNodeAsync(NodeEntry node) => _writes.EnqueueAsync(hot => hot.SawNode(node));
