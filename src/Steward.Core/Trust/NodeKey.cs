@@ -52,7 +52,17 @@ public sealed class NodeKey : IDisposable
         return signature;
     }
 
-    public static bool IsValidPublicKey(string? key) => key is not null && KeyPair.IsValidPublicKey(PrefixByte.User, key);
+    public static bool IsValidPublicKey(string? key)
+    {
+        try
+        {
+            return key is not null && KeyPair.IsValidPublicKey(PrefixByte.User, key);
+        }
+        catch (ArgumentException)
+        {
+            return false;   // NATS.NKeys throws on characters outside base32 instead of answering false
+        }
+    }
 
     public void Dispose() => _pair.Dispose();
 }
