@@ -1,4 +1,4 @@
-# One image for both hosts: docker-compose.yml picks the entry point per service.
+# One image for both hosts and the set-up step: docker-compose.yml picks the entry point per service.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
@@ -6,6 +6,9 @@ RUN dotnet publish src/Steward.Gateway -c Release -o /app/gateway \
  && dotnet publish src/Steward.Agent -c Release -o /app/agent
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
+# openssl makes the local CA and certificates (scripts/make-certs.sh).
+RUN apt-get update && apt-get install -y --no-install-recommends openssl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app /app
+COPY scripts/secure-setup.sh scripts/make-certs.sh /app/scripts/
 VOLUME /var/steward

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Starts a whole local Steward: nats-server on 127.0.0.1, the gateway (node "central") on http://127.0.0.1:8080,
-# and agents ship1 and ship2, with all data under ./var/. Ctrl-C stops everything.
+# Starts a whole local Steward, secure by default: nats-server on 127.0.0.1 over TLS with one least-privilege nkey
+# user per node, the gateway (node "central") on http://127.0.0.1:8080, and agents ship1 and ship2, enrolled, every
+# message signed. All data under ./var/ (scripts/secure-setup.sh makes the keys, certificates and broker config).
+# Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NATS_PORT="${NATS_PORT:-4222}"
 GATEWAY_URL="${GATEWAY_URL:-http://127.0.0.1:8080}"
-BROKER="nats://127.0.0.1:${NATS_PORT}"
+BROKER="tls://127.0.0.1:${NATS_PORT}"
 
 ./scripts/install-prerequisites.sh --run-only
 export PATH="$PATH:/usr/sbin"
 echo "Building..."
 dotnet build Steward.sln -c Release -nologo -v q -clp:ErrorsOnly
 mkdir -p var
+chmod 700 var
+./scripts/secure-setup.sh var 127.0.0.1 "$NATS_PORT" central ship1 ship2 >/dev/null
+# A node's environment from its file (never the command line, which every user of the machine can read).
+with_env() { set -a; . "var/$1/steward.env"; set +a; exec "${@:2}"; }
 
 pids=()
 stop() {
@@ -23,15 +29,15 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-nats-server -a 127.0.0.1 -p "$NATS_PORT" >var/nats-server.log 2>&1 &
+nats-server -c var/nats/nats-server.conf >var/nats-server.log 2>&1 &
 pids+=($!)
 bin=Release/net10.0
-dotnet "src/Steward.Gateway/bin/$bin/Steward.Gateway.dll" --node central --broker "$BROKER" --data ./var/central \
-  --urls "$GATEWAY_URL" >var/central.log 2>&1 &
+(with_env central dotnet "src/Steward.Gateway/bin/$bin/Steward.Gateway.dll" --node central --broker "$BROKER" --data ./var/central \
+  --urls "$GATEWAY_URL") >var/central.log 2>&1 &
 pids+=($!)
 for ship in ship1 ship2; do
-  dotnet "src/Steward.Agent/bin/$bin/Steward.Agent.dll" --node "$ship" --broker "$BROKER" --data "./var/$ship" \
-    --central central >"var/$ship.log" 2>&1 &
+  (with_env "$ship" dotnet "src/Steward.Agent/bin/$bin/Steward.Agent.dll" --node "$ship" --broker "$BROKER" --data "./var/$ship" \
+    --central central) >"var/$ship.log" 2>&1 &
   pids+=($!)
 done
 
