@@ -5,15 +5,16 @@ namespace Steward.Bench;
 
 /// <summary>
 /// Measures, in one run on one nats-server: (a) raw NATS request/reply, the baseline; (b) Steward node-to-node ACKed
-/// delivery with persistence and deduplication; (c) the operator's round trip through the gateway. Writes bench/RESULTS.md.
+/// delivery with persistence and deduplication, every message and ACK signed and verified; (s) what signing and
+/// verifying alone cost; (c) the operator's round trip through the gateway. Writes bench/RESULTS.md.
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
         var scale = args.Contains("--quick") ? 0.2 : 1.0;
-        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();   // e.g. --only b: one scenario, for a profiler
-        bool Runs(string scenario) => only is null || only == scenario;
+        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();   // e.g. --only b, or --only a,s,b
+        bool Runs(string scenario) => only is null || only.Split(',').Contains(scenario);
         int Ops(int n) => Math.Max(64, (int)(n * scale));
         var payload = "0123456789abcdef"u8.ToArray();
         var results = new List<Measurement>();
@@ -28,6 +29,12 @@ public static class Program
                 await raw.StartAsync();
                 results.Add(await Measurement.RunAsync("(a) raw NATS request/reply", 1, Ops(5000), () => raw.RequestAsync(payload)));
                 results.Add(await Measurement.RunAsync("(a) raw NATS request/reply", 64, Ops(50000), () => raw.RequestAsync(payload)));
+            }
+            if (Runs("s"))
+            {
+                using var signing = new Signing();
+                results.Add(await Measurement.RunAsync("(s) sign a message (serialize + ed25519)", 1, Ops(20000), signing.SignAsync));
+                results.Add(await Measurement.RunAsync("(s) verify a signed message (ed25519)", 1, Ops(20000), signing.VerifyAsync));
             }
             foreach (var durability in Runs("b") ? new[] { "FULL", "OFF" } : [])
             {

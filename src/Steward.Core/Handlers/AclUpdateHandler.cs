@@ -28,15 +28,5 @@ internal sealed class AclUpdateHandler(MethodRules rules) : IMethodHandler
             : $"rules updated: {string.Join("; ", parsed.Select(r => $"{r.Key}: {string.Join(",", r.Value)}"))}")));
     }
 
-    private static Dictionary<string, string[]>? Parse(Message message)
-    {
-        try
-        {
-            return message.Data is { Length: > 0 } data ? JsonSerializer.Deserialize(data, StewardJson.Default.DictionaryStringStringArray) : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static Dictionary<string, string[]>? Parse(Message message) => JsonData.Read(message, StewardJson.Default.DictionaryStringStringArray);
 }

@@ -15,15 +15,7 @@ internal sealed class HelloHandler(NodeStore store, KeyRing keys, TimeProvider t
 
     public async Task<HandlerResult> HandleAsync(Message message, CancellationToken ct)
     {
-        HelloInfo? info = null;
-        try
-        {
-            info = message.Data is { Length: > 0 } data ? JsonSerializer.Deserialize(data, StewardJson.Default.HelloInfo) : null;
-        }
-        catch (JsonException)
-        {
-            // An older or foreign node: it is still alive, only its details are unknown.
-        }
+        var info = JsonData.Read(message, StewardJson.Default.HelloInfo);   // null from an older node: alive, details unknown
         await store.SawNodeAsync(new NodeEntry
         {
             Name = message.FromNode!, LastSeen = time.GetUtcNow().UtcDateTime,

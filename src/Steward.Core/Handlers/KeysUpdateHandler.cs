@@ -22,17 +22,7 @@ internal sealed class KeysUpdateHandler(KeyRing keys) : IMethodHandler
         return Task.FromResult(new HandlerResult(Encoding.UTF8.GetBytes($"{set.Count} key(s), set {keys.Version}")));
     }
 
-    private static Dictionary<string, string>? Parse(Message message)
-    {
-        try
-        {
-            return message.Data is { Length: > 0 } data ? JsonSerializer.Deserialize(data, StewardJson.Default.DictionaryStringString) : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private static Dictionary<string, string>? Parse(Message message) => JsonData.Read(message, StewardJson.Default.DictionaryStringString);
 
     /// <summary>The message central sends a node so it knows every enrolled key.</summary>
     public static Message For(string node, KeyRing keys) => new()

@@ -53,18 +53,9 @@ internal sealed class ArrivalCheck(
     }
 
     /// <summary>The key a hello claims and is really signed with: an enrolment request.</summary>
-    private string? PresentedKey(Message hello, byte[] signed, byte[] signature)
-    {
-        try
-        {
-            var info = hello.Data is { Length: > 0 } data ? JsonSerializer.Deserialize(data, StewardJson.Default.HelloInfo) : null;
-            return info?.PublicKey is { } key && NodeKey.IsValidPublicKey(key) && keys.Verify(key, signed, signature) ? key : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    private string? PresentedKey(Message hello, byte[] signed, byte[] signature) =>
+        JsonData.Read(hello, StewardJson.Default.HelloInfo)?.PublicKey is { } key && NodeKey.IsValidPublicKey(key) && keys.Verify(key, signed, signature)
+            ? key : null;
 
     /// <summary>A relay node forwards the origin's signed message beside its own; it may route it, not change it.</summary>
     private string? OriginProblem(Message forwarded, byte[] originBytes)
