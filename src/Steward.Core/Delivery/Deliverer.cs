@@ -110,13 +110,25 @@ internal sealed partial class Deliverer(
     /// </summary>
     private AckReply TrustedAnswer(Message message, byte[] payload)
     {
-        var answer = JsonSerializer.Deserialize(payload, StewardJson.Default.AckReply)!;
-        if (answer.Node != message.ToNode || answer.Id != message.Id || !keys.IsSignedBy(message.ToNode!, payload))
+        var answer = keys.IsSignedBy(message.ToNode!, payload) ? ReadAnswer(payload) : null;
+        if (answer is null || !answer.Answers(message))
         {
             Log.Untrusted(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!);
             throw new UntrustedAnswerException($"the answer was not signed by {message.ToNode}'s enrolled key for this message");
         }
         return answer;
+    }
+
+    private static AckReply? ReadAnswer(byte[] payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(payload, StewardJson.Default.AckReply);
+        }
+        catch (JsonException)
+        {
+            return null;   // signed by the right node, but not an answer: treated like any untrusted answer
+        }
     }
 
     /// <summary>The original's words, so operators' existing alerts keep matching.</summary>

@@ -28,14 +28,14 @@ internal sealed partial class Receiver(
         }
         catch (JsonException e)
         {
-            await AnswerAsync(msg, AckReply.Reject(nodeName, 0, $"invalid JSON at {e.Path ?? "$"}: {e.Message}"), ct).ConfigureAwait(false);
+            await AnswerAsync(msg, AckReply.Reject(nodeName, null, $"invalid JSON at {e.Path ?? "$"}: {e.Message}"), ct).ConfigureAwait(false);
             return;
         }
 
         if (await trust.RefusalAsync(message, msg.Data!, ct).ConfigureAwait(false) is { } untrusted)
         {
             Log.Untrusted(logger, message.Id, message.FromNode ?? "?", nodeName, message.Method ?? "?", untrusted);
-            await AnswerAsync(msg, AckReply.Reject(nodeName, message.Id, untrusted), ct).ConfigureAwait(false);
+            await AnswerAsync(msg, AckReply.Reject(nodeName, message, untrusted), ct).ConfigureAwait(false);
             await errors.ReportAsync($"refused message {message.Id} from {message.FromNode ?? "?"} ({message.Method ?? "?"}): {untrusted}", null)
                 .ConfigureAwait(false);
             return;
@@ -44,7 +44,7 @@ internal sealed partial class Receiver(
         if (Refusal(message) is { } reason)
         {
             Log.Refused(logger, message.Id, message.FromNode ?? "?", nodeName, message.Method ?? "?", reason);
-            await AnswerAsync(msg, AckReply.Reject(nodeName, message.Id, reason), ct).ConfigureAwait(false);
+            await AnswerAsync(msg, AckReply.Reject(nodeName, message, reason), ct).ConfigureAwait(false);
             return;
         }
 
@@ -58,10 +58,10 @@ internal sealed partial class Receiver(
         {
             var replay = "the origin of this relayed message already arrived in another forward: a replay is refused";
             Log.Untrusted(logger, message.Id, message.FromNode!, nodeName, message.Method!, replay);
-            await AnswerAsync(msg, AckReply.Reject(nodeName, message.Id, replay), ct).ConfigureAwait(false);
+            await AnswerAsync(msg, AckReply.Reject(nodeName, message, replay), ct).ConfigureAwait(false);
             return;
         }
-        await AnswerAsync(msg, AckReply.Ack(nodeName, message.Id), ct).ConfigureAwait(false);
+        await AnswerAsync(msg, AckReply.Ack(nodeName, message), ct).ConfigureAwait(false);
         if (arrival == Arrival.New)
         {
             Log.Received(logger, message.Id, message.FromNode!, nodeName, message.Method!);

@@ -17,6 +17,13 @@ public sealed class NodeQueries
         return await db.Outbound.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Whether <c>(fromNode, id)</c> was received and is still remembered.</summary>
+    public async Task<bool> HasInboundAsync(string fromNode, long id, CancellationToken ct)
+    {
+        await using var db = _open();
+        return await db.Inbound.AnyAsync(m => m.FromNode == fromNode && m.Id == id, ct).ConfigureAwait(false);
+    }
+
     /// <summary>The messages of one fan-out, by node.</summary>
     public async Task<IReadOnlyList<OutboundMessage>> BatchAsync(long batchId, CancellationToken ct)
     {

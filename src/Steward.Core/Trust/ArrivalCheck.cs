@@ -46,11 +46,20 @@ internal sealed class ArrivalCheck(
                 : $"bad signature: not signed with the key of {from}, or changed after it was signed";
         }
         if (message.CreatedAt <= 0) return "createdAt is missing";
-        var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(message.CreatedAt);
-        return age > window
-            ? $"stale: created {age.TotalDays:0.#} days ago, beyond the {window.TotalDays:0.#}-day duplicate memory; a replay is refused"
+        // In whole milliseconds, so no value of createdAt can overflow a date.
+        var ageMs = time.GetUtcNow().ToUnixTimeMilliseconds() - message.CreatedAt;
+        if (ageMs < -(long)MaxClockSkew.TotalMilliseconds)
+            return $"created in the future: the clocks of {message.FromNode} and {nodeName} differ by more than {MaxClockSkew.TotalHours:0} hour; set them right (NTP)";
+        return ageMs > (long)window.TotalMilliseconds
+            ? $"stale: created {TimeSpan.FromMilliseconds(ageMs).TotalDays:0.#} days ago, beyond the {window.TotalDays:0.#}-day duplicate memory; a replay is refused"
             : null;
     }
+
+    /// <summary>
+    /// How far ahead a sender's clock may be. A message "from the future" would stay fresh for longer than the
+    /// duplicate memory lasts, and could be replayed once that memory let it go.
+    /// </summary>
+    private static readonly TimeSpan MaxClockSkew = TimeSpan.FromHours(1);
 
     /// <summary>The key a hello claims and is really signed with: an enrolment request.</summary>
     private string? PresentedKey(Message hello, byte[] signed, byte[] signature) =>
@@ -98,11 +107,19 @@ internal sealed class ArrivalCheck(
         var row = await queries.FindOutboundAsync(id, ct).ConfigureAwait(false);
         if (row is null) return $"reply to message {id}, which node {nodeName} never sent";
         if (row.ToNode != reply.FromNode) return $"only {row.ToNode} may answer message {id}, not {reply.FromNode}";
+        // Replies come while the message waits for them; once it ended (its last reply handled, or it failed), more
+        // replies would run its reply method again: only a resend of one already stored is ACKed (and not run).
+        if (MessageStates.IsFinal(row.State) || row.State == MessageStates.Queued)
+            return await queries.HasInboundAsync(reply.FromNode!, reply.Id, ct).ConfigureAwait(false)
+                ? null : $"message {id} is {row.State}: it takes no more replies";
         var sent = JsonSerializer.Deserialize(row.Json, StewardJson.Default.Message)!;
         var asked = sent.Method == Methods.Relay && RelayHandler.Unwrap(sent) is { } original
-            ? (Method: original.RelayReplyMethod ?? Methods.DefaultReply, Args: original.ReplyMethodArgs)
-            : (Method: Replies.MethodFor(sent), Args: sent.ReplyMethodArgs);
+            ? (Method: original.RelayReplyMethod ?? Methods.DefaultReply, Args: original.ReplyMethodArgs, original.Directory,
+                FileName: original.FileName ?? $"{original.Method}.log")
+            : (Method: Replies.MethodFor(sent), Args: sent.ReplyMethodArgs, sent.Directory, sent.FileName);
         if (reply.Method != asked.Method) return $"reply method {reply.Method} is not the {asked.Method} that message {id} asked for";
+        if (reply.Directory != asked.Directory || reply.FileName != asked.FileName)
+            return $"the reply's directory and fileName are not those message {id} asked for";
         return (reply.MethodArgs ?? []).SequenceEqual(asked.Args ?? []) ? null : $"the reply's methodArgs are not those message {id} asked for";
     }
 

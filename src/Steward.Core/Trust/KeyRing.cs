@@ -72,10 +72,18 @@ public sealed class KeyRing
         return true;
     }
 
-    /// <summary>Remembers a key a node presented that is not (or not yet) its enrolled one, for an operator to approve.</summary>
+    /// <summary>How many keys may wait for approval at once: hellos from strangers cannot grow the file without end.</summary>
+    public const int MaxPending = 1000;
+
+    /// <summary>
+    /// Remembers a key a node presented that is not (or not yet) its enrolled one, for an operator to approve. The first
+    /// key presented for a name stays: a later one cannot take its place before the operator approves it (an operator
+    /// who expects another key gives it in the approval).
+    /// </summary>
     public void AddPending(string node, string publicKey)
     {
-        if (Pending.GetValueOrDefault(node) == publicKey) return;
+        var pending = Pending;
+        if (pending.ContainsKey(node) || pending.Count >= MaxPending) return;
         Update(set => set with { Pending = new(set.Pending, StringComparer.Ordinal) { [node] = publicKey } });
     }
 

@@ -112,7 +112,7 @@ public sealed class SignedMessagesTests(NatsServerFixture broker) : IAsyncLifeti
             await foreach (var msg in subscription.Msgs.ReadAllAsync())
             {
                 var asked = System.Text.Json.JsonSerializer.Deserialize(msg.Data!, StewardJson.Default.Message)!;
-                await msg.ReplyAsync(forger.SignAnswer(AckReply.Ack(absent, asked.Id)));
+                await msg.ReplyAsync(forger.SignAnswer(AckReply.Ack(absent, asked)));
             }
         });
 

@@ -2,10 +2,10 @@ using Steward.Core.Messages;
 using Steward.Core.Node;
 using Steward.TestSupport;
 
-namespace Steward.Core.Tests.Review;
+namespace Steward.Core.Tests.Trust;
 
-/// <summary>Security review: central and two ships on an open broker; the attacker holds ship1's key (its data folder).</summary>
-public abstract class ReviewFleet(NatsServerFixture broker) : IAsyncLifetime
+/// <summary>Attacks found in review: central and two ships on an open broker; the attacker holds ship1's key (its data folder).</summary>
+public abstract class AttackedFleet(NatsServerFixture broker) : IAsyncLifetime
 {
     protected RunCounter Runs { get; } = new();
     protected NatsServerFixture Broker { get; } = broker;

@@ -2,14 +2,14 @@ using System.Text;
 using Steward.Core.Messages;
 using Steward.TestSupport;
 
-namespace Steward.Core.Tests.Review;
+namespace Steward.Core.Tests.Trust;
 
 /// <summary>
 /// Finding: a reply is accepted whenever it names any message central once sent to its sender, with the asked method and
 /// methodArgs; nothing bounds how many replies, when, or what else they carry (data, directory, fileName).
 /// </summary>
 [Collection(BrokerCollection.Name)]
-public sealed class ForgedRepliesTests(NatsServerFixture broker) : ReviewFleet(broker)
+public sealed class ForgedRepliesTests(NatsServerFixture broker) : AttackedFleet(broker)
 {
     private Message ForgedReply(long answers, string method, string[]? args, string? directory = null, string? fileName = null) => new()
     {

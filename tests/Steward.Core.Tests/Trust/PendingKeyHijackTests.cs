@@ -5,10 +5,10 @@ using Steward.Core.Messages;
 using Steward.Core.Trust;
 using Steward.TestSupport;
 
-namespace Steward.Core.Tests.Review;
+namespace Steward.Core.Tests.Trust;
 
 [Collection(BrokerCollection.Name)]
-public sealed class PendingKeyHijackTests(NatsServerFixture broker) : ReviewFleet(broker)
+public sealed class PendingKeyHijackTests(NatsServerFixture broker) : AttackedFleet(broker)
 {
     private static Message Hello(string node, NodeKey key, string central) => new()
     {
