@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using NATS.NKeys;
 using Steward.Core.Messages;
 
 namespace Steward.Core.Trust;
@@ -21,7 +20,7 @@ public sealed class KeyRing
     private readonly Dictionary<string, string> _pinned;
     private readonly string _path;
     private readonly Lock _gate = new();
-    private readonly ConcurrentDictionary<string, KeyPair> _verifiers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NSec.Cryptography.PublicKey> _verifiers = new(StringComparer.Ordinal);
     private KeySet _set;
     private IReadOnlyDictionary<string, string> _known;
 
@@ -52,8 +51,8 @@ public sealed class KeyRing
     /// <summary>Whether <paramref name="signature"/> over <paramref name="content"/> was made by <paramref name="publicKey"/>.</summary>
     public bool Verify(string publicKey, byte[] content, byte[] signature)
     {
-        var verifier = _verifiers.GetOrAdd(publicKey, key => KeyPair.FromPublicKey(key));
-        return verifier.Verify(content, signature);
+        var verifier = _verifiers.GetOrAdd(publicKey, Ed25519.VerifyingKey);
+        return Ed25519.Verify(verifier, content, signature);
     }
 
     /// <summary>Whether <paramref name="payload"/> carries a valid signature by the key known for <paramref name="node"/>.</summary>

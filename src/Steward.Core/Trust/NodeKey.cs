@@ -13,11 +13,13 @@ public sealed class NodeKey : IDisposable
     public const int SignatureLength = 64;
 
     private readonly KeyPair _pair;
+    private readonly NSec.Cryptography.Key _signing;
 
     private NodeKey(KeyPair pair)
     {
         _pair = pair;
         PublicKey = pair.GetPublicKey();
+        _signing = Ed25519.SigningKey(pair.GetSeed());
     }
 
     /// <summary>The public key, e.g. <c>UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4</c>.</summary>
@@ -45,12 +47,7 @@ public sealed class NodeKey : IDisposable
         return new NodeKey(pair);
     }
 
-    public byte[] Sign(ReadOnlyMemory<byte> data)
-    {
-        var signature = new byte[SignatureLength];
-        _pair.Sign(data, signature);
-        return signature;
-    }
+    public byte[] Sign(ReadOnlySpan<byte> data) => Ed25519.Sign(_signing, data);
 
     public static bool IsValidPublicKey(string? key)
     {
@@ -64,5 +61,9 @@ public sealed class NodeKey : IDisposable
         }
     }
 
-    public void Dispose() => _pair.Dispose();
+    public void Dispose()
+    {
+        _signing.Dispose();
+        _pair.Dispose();
+    }
 }

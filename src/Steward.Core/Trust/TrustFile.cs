@@ -11,7 +11,7 @@ internal static class TrustFile
 
     public static void Write<T>(string path, T value, JsonTypeInfo<T> type)
     {
-        var temporary = path + ".tmp";
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";   // two writers never share a temporary file
         using (var file = new FileStream(temporary, new FileStreamOptions
         {
             Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,

@@ -44,8 +44,10 @@ public sealed class QueryTests(NatsServerFixture broker) : GatewayTest(broker)
     {
         await using var ship = await TestNode.StartAsync(Broker.Url, Names.Next("ship"), o => o.CentralNodeName = Gateway.NodeName);
 
-        var listed = await Until.ValueAsync("the node is listed", async () =>
-            (await Client.GetFromJsonAsync<JsonElement[]>("/nodes"))!.Select(n => (JsonElement?)n).FirstOrDefault(n => n!.Value.GetProperty("name").GetString() == ship.NodeName));
+        // Enrolled nodes are listed before they say hello; this one is listed as seen once its hello came.
+        var listed = await Until.ValueAsync("the node is listed as seen", async () =>
+            (await Client.GetFromJsonAsync<JsonElement[]>("/nodes"))!.Select(n => (JsonElement?)n)
+                .FirstOrDefault(n => n!.Value.GetProperty("name").GetString() == ship.NodeName && n.Value.TryGetProperty("lastSeen", out _)));
 
         Assert.True(listed!.Value.GetProperty("online").GetBoolean());
         Assert.False(string.IsNullOrEmpty(listed.Value.GetProperty("os").GetString()));
