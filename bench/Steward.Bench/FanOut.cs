@@ -18,14 +18,22 @@ internal static class FanOut
         var central = Names.Next("fancentral");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}"), Timeout = TimeSpan.FromMinutes(5) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "bench");
-        await using var gateway = await HostProcess.StartAsync(HostProcess.Gateway, new Dictionary<string, string> { ["Steward__ApiToken"] = "bench" },
-            "--node", central, "--central", central, "--broker", brokerUrl,
-            "--data", Directory.CreateTempSubdirectory("steward-fan-").FullName, "--urls", client.BaseAddress.ToString().TrimEnd('/'));
         var agents = new List<NodeRuntime>();
         try
         {
+            // Enrolled as an operator would: each agent pins central's key, central is started with every agent's key.
+            var centralData = Directory.CreateTempSubdirectory("steward-fan-").FullName;
+            var centralKey = TestFleet.EnrollFolder(central, centralData);
             foreach (var chunk in Enumerable.Range(0, count).Chunk(50))
-                agents.AddRange(await Task.WhenAll(chunk.Select(_ => TestNode.StartAsync(brokerUrl, Names.Next("fan"), o => o.CentralNodeName = central))));
+                agents.AddRange(await Task.WhenAll(chunk.Select(_ => TestNode.StartAsync(brokerUrl, Names.Next("fan"), o =>
+                {
+                    o.CentralNodeName = central;
+                    o.TrustedKeys[central] = centralKey;
+                }, joinFleet: false))));
+            var environment = agents.ToDictionary(a => $"Steward__TrustedKeys__{a.NodeName}", a => a.PublicKey);
+            environment["Steward__ApiToken"] = "bench";
+            await using var gateway = await HostProcess.StartAsync(HostProcess.Gateway, environment,
+                "--node", central, "--central", central, "--broker", brokerUrl, "--data", centralData, "--urls", client.BaseAddress.ToString().TrimEnd('/'));
 
             var clock = Stopwatch.StartNew();
             var posted = await client.PostAsJsonAsync("/messages/batch",

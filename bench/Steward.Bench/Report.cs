@@ -33,8 +33,9 @@ internal static class Report
         foreach (var r in results)
         {
             var baseline = results.FirstOrDefault(b => b.Name.StartsWith("(a)", StringComparison.Ordinal) && b.InFlight == r.InFlight) ?? r;
+            var ratio = r.Name.StartsWith("(s)", StringComparison.Ordinal) ? "—" : (r.PerSecond / baseline.PerSecond).ToString("P1", CultureInfo.InvariantCulture);   // (s) is no delivery
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.InFlight} | {r.PerSecond:F0} | {r.P50Ms:F3} | {r.P99Ms:F3} | {r.PerSecond / baseline.PerSecond:P1} |");
+                $"| {r.Name} | {r.InFlight} | {r.PerSecond:F0} | {r.P50Ms:F3} | {r.P99Ms:F3} | {ratio} |");
         }
         if (fanOuts.Count > 0)
         {

@@ -18,11 +18,11 @@ internal sealed class ThroughGateway(string url) : IAsyncDisposable
     public async Task StartAsync()
     {
         var central = Names.Next("benchcentral");
+        _agent = await TestNode.StartAsync(url, _agentName);   // first: the gateway process starts trusting the keys enrolled by then
         _gateway = await HostProcess.StartAsync(HostProcess.Gateway, new Dictionary<string, string> { ["Steward__ApiToken"] = "bench" },
             "--node", central, "--central", central, "--broker", url,
             "--data", Directory.CreateTempSubdirectory("steward-bench-").FullName, "--urls", _client.BaseAddress!.ToString().TrimEnd('/'));
         _client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "bench");
-        _agent = await TestNode.StartAsync(url, _agentName);
     }
 
     public async Task RoundTripAsync()
