@@ -92,5 +92,17 @@ public sealed class MethodRulesTests(NatsServerFixture broker) : IAsyncLifetime
         Assert.Empty(_runs.Lines);
     }
 
+    [Fact]
+    public async Task A_cancel_for_a_message_its_sender_has_not_sent_yet_is_refused_so_it_cannot_suppress_future_commands()
+    {
+        var future = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var error = await SendAsync(_central, _ship1, new Message { Method = Methods.OpCancel, MethodArgs = [future], ReplyMethod = Methods.None }, "rejected");
+
+        Assert.Contains($"names message {future}, which its sender has not sent before it", error, StringComparison.Ordinal);
+        await SendAsync(_central, _ship1, new Message { Method = Methods.CliCommand, MethodArgs = _runs.Command("next") }, "done");
+        Assert.Equal(["next"], _runs.Lines);
+    }
+
     private static Message RulesUpdate(string rules) => new() { Method = Methods.AclUpdate, Data = Encoding.UTF8.GetBytes(rules), ReplyMethod = Methods.None };
 }
