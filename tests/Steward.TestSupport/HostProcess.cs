@@ -88,6 +88,10 @@ public sealed class HostProcess : IAsyncDisposable
         });
     }
 
+    /// <summary>Starts the host without waiting for its node: for a host that cannot start, to read what it says.</summary>
+    public static HostProcess Launch(string host, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Launch(host, args, environment);
+
     /// <summary>Starts the host and waits for it to exit by itself: for --help and bad configuration.</summary>
     public static Task<(int ExitCode, string Output)> RunToExitAsync(string host, params string[] args) =>
         RunToExitAsync(host, new Dictionary<string, string>(), args);

@@ -13,8 +13,12 @@ namespace Steward.Core.Node;
 internal static class BrokerCheck
 {
     /// <summary>Why the node cannot connect to its broker as configured, or null once the broker accepted a connection.</summary>
-    public static async Task<string?> ProblemAsync(NatsOpts opts, StewardOptions options, TimeProvider time, CancellationToken stopping)
+    /// <para>A broker that refuses the node's credentials is not given up on (an operator may enrol the node meanwhile),
+    /// but <paramref name="refused"/> is told once, so the log says why the node does not connect.</para>
+    public static async Task<string?> ProblemAsync(
+        NatsOpts opts, StewardOptions options, TimeProvider time, Action<string> refused, CancellationToken stopping)
     {
+        var told = false;
         while (true)
         {
             var probe = new NatsConnection(opts with { RetryOnInitialConnect = false, MaxReconnectRetry = 0, LoggerFactory = NullLoggerFactory.Instance });
@@ -29,6 +33,12 @@ internal static class BrokerCheck
                 {
                     return $"cannot connect to {options.Broker}: {problem}";
                 }
+                catch (NatsException e) when (IsRefused(e))
+                {
+                    if (!told) refused($"the broker at {options.Broker} refused the credentials of node {options.NodeName}: " +
+                        "enrol its key on central (POST /nodes/<name>/approve), generate the broker configuration again and reload nats-server");
+                    told = true;
+                }
                 catch (NatsException)
                 {
                     // Unreachable: an outage, not a configuration error; the node's own connection retries meanwhile.
@@ -36,6 +46,13 @@ internal static class BrokerCheck
             }
             await Task.Delay(opts.ReconnectWaitMin, time, stopping).ConfigureAwait(false);
         }
+    }
+
+    private static bool IsRefused(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+            if (inner.Message.Contains("Authorization Violation", StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
     }
 
     /// <summary>What went wrong with TLS, from NATS.Net's exception chain; null when it was not TLS.</summary>

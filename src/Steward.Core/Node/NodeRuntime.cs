@@ -135,7 +135,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
 
     private async Task ReceiveAsync(CancellationToken stopping)
     {
-        if (await BrokerCheck.ProblemAsync(_nats.Opts, _options, _time, stopping).ConfigureAwait(false) is { } problem)
+        if (await BrokerCheck.ProblemAsync(_nats.Opts, _options, _time, why => Log.Refused(_logger, NodeName, why), stopping).ConfigureAwait(false) is { } problem)
         {
             GiveUp(problem);
             return;   // not a crash: a restart would fail the same way
@@ -195,6 +195,9 @@ public sealed partial class NodeRuntime : IAsyncDisposable
 
     private static partial class Log
     {
+        [LoggerMessage(6005, LogLevel.Warning, "Node {Node} cannot log in: {Why}")]
+        public static partial void Refused(ILogger logger, string node, string why);
+
         [LoggerMessage(6001, LogLevel.Information, "Node {Node} started: broker {Broker}, data {DataFolder}, serving {Methods}")]
         public static partial void Started(ILogger logger, string node, string broker, string dataFolder, string methods);
 

@@ -3,7 +3,7 @@ using Steward.Core.Node;
 
 namespace Steward.Core.Trust;
 
-public enum EnrolmentOutcome { Enrolled, NothingPending, BadKey, Pinned }
+public enum EnrolmentOutcome { Enrolled, NothingPending, BadKey, Pinned, AlreadyEnrolled }
 
 /// <summary>
 /// An operator's approval of a node's key on central: the key becomes the node's enrolled key, and the node is sent
@@ -19,6 +19,8 @@ public sealed class Enrolment
     /// <summary>Approves <paramref name="publicKey"/> for <paramref name="node"/>, or the key it presented in its hello when null.</summary>
     public async Task<(EnrolmentOutcome Outcome, string? Key)> ApproveAsync(string node, string? publicKey)
     {
+        // Replacing an enrolled key (a rotation, or someone else's hello in its name) needs the new key spelled out.
+        if (publicKey is null && _keys.KeyOf(node) is { } enrolled) return (EnrolmentOutcome.AlreadyEnrolled, enrolled);
         var key = publicKey ?? _keys.Pending.GetValueOrDefault(node);
         if (key is null) return (EnrolmentOutcome.NothingPending, null);
         if (!NodeKey.IsValidPublicKey(key)) return (EnrolmentOutcome.BadKey, key);

@@ -59,6 +59,9 @@ internal static partial class NodeEndpoints
                 return TypedResults.Ok(new EnrolledNode(name, key!));
             case EnrolmentOutcome.BadKey:
                 return Invalid("publicKey", $"'{key}' is not a public nkey (U..., as --print-public-key prints it)");
+            case EnrolmentOutcome.AlreadyEnrolled:
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already enrolled",
+                    detail: $"{name} is enrolled with {key}; to replace its key, give the new one in the body: {{\"publicKey\":\"U...\"}}");
             case EnrolmentOutcome.Pinned:
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Pinned in configuration",
                     detail: $"the key of {name} is pinned in Steward:TrustedKeys ({key}); change it there");

@@ -88,6 +88,18 @@ public sealed class LeastPrivilegeBrokerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_whose_key_is_not_enrolled_says_in_its_log_that_the_broker_refused_it()
+    {
+        var stranger = Names.Next("ship");
+        var pinned = new Dictionary<string, string> { [$"Steward__TrustedKeys__{_centralName}"] = _central.PublicKey };
+        await using var agent = HostProcess.Launch(HostProcess.Agent, pinned,
+            "--node", stranger, "--broker", _broker.Url, "--data", Directory.CreateTempSubdirectory("steward-stranger-").FullName, "--central", _centralName);
+
+        await Until.TrueAsync("the agent says why it cannot connect", () => agent.Output.Contains("refused the credentials", StringComparison.Ordinal));
+        Assert.Contains($"cannot log in: the broker at {_broker.Url} refused the credentials of node {stranger}", agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_client_without_credentials_cannot_connect()
     {
         await using var anonymous = new NatsConnection(NatsOpts.Default with { Url = _broker.Url, RetryOnInitialConnect = false });

@@ -54,6 +54,8 @@ public sealed class EnrolmentTests(NatsServerFixture broker) : GatewayTest(broke
         await using var ship = await StartNewNodeAsync();
         var given = await Client.PostAsJsonAsync($"/nodes/{ship.NodeName}/approve", new { publicKey = ship.PublicKey });
         Assert.Equal(HttpStatusCode.OK, given.StatusCode);
+        var again = await Client.PostAsync($"/nodes/{ship.NodeName}/approve", null);   // a pending key cannot replace it silently
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         await Until.TrueAsync("its hello is heard", async () => await NodeViewAsync(ship.NodeName) is { } view && view.GetProperty("online").GetBoolean());
     }
 }
