@@ -47,6 +47,8 @@ public static class Program
         builder.Services.AddHostedService<InboxFolder>();
         builder.Services.AddHostedService<SocketInput>();
         using var host = builder.Build();
+        // Read before the host runs: RunAsync disposes the services, and reading them after crashed every clean stop (134).
+        var inputs = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
         try
         {
             var node = host.Services.GetRequiredService<NodeRuntime>();
@@ -59,6 +61,6 @@ public static class Program
             return 2;
         }
         // A crashed input stops the host (the .NET default); say so in the exit code, so a service manager restarts it.
-        return host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Any(s => s.ExecuteTask is { IsFaulted: true }) ? 1 : 0;
+        return inputs.Any(s => s.ExecuteTask is { IsFaulted: true }) ? 1 : 0;
     }
 }

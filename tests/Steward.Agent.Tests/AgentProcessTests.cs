@@ -32,6 +32,16 @@ public sealed class AgentProcessTests(NatsServerFixture broker)
     }
 
     [Fact]
+    public async Task A_stopped_agent_exits_0_so_a_service_manager_records_no_crash()
+    {
+        await using var agent = await HostProcess.StartAsync(HostProcess.Agent,
+            "--node", Names.Next("ship"), "--broker", broker.Url, "--data", Directory.CreateTempSubdirectory("steward-agent-").FullName);
+
+        Assert.Equal(0, await agent.StopAsync());
+        Assert.DoesNotContain("Unhandled exception", agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_lists_every_switch_and_exits_zero()
     {
         var (exitCode, output) = await HostProcess.RunToExitAsync(HostProcess.Agent, "--help");

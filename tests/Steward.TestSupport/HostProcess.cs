@@ -123,6 +123,14 @@ public sealed class HostProcess : IAsyncDisposable
         if (line.Contains(" started: broker ", StringComparison.Ordinal)) _started.TrySetResult();
     }
 
+    /// <summary>SIGTERM, as a service manager stops a host, and the exit code it ends with.</summary>
+    public async Task<int> StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no chance to clean up, as when power is lost.</summary>
     public async Task KillAsync()
     {
