@@ -17,6 +17,7 @@ public static class MessageInput
 
     public static Parsed Parse(ReadOnlySpan<byte> input)
     {
+        if (input.StartsWith("\uFEFF"u8)) input = input[3..];   // a UTF-8 byte order mark, as some editors write
         var first = input.TrimStart(" \t\r\n"u8);
         if (first.IsEmpty) return Error("body", "empty input; send a message as JSON, e.g. {\"toNode\":\"ship1\",\"method\":\"REQCliCommand\",\"methodArgs\":[\"uptime\"]}");
         try
@@ -47,6 +48,10 @@ public static class MessageInput
     {
         if (message.Signature is not null) yield return new("signature", ["signature is set by the node that sends the message"]);
         if (message.Origin is not null) yield return new("origin", ["origin is set by a relay node, not in input"]);
+        if (message.IsReply) yield return new("isReply", ["isReply is set by the node that replies"]);
+        if (message.ReplySeq != 0) yield return new("replySeq", ["replySeq is set by the node that replies"]);
+        if (message.ReplyLast) yield return new("replyLast", ["replyLast is set by the node that replies"]);
+        if (message.PreviousMessage is not null) yield return new("previousMessage", ["previousMessage is set by the node that replies or relays"]);
     }
 
     /// <summary>Turns a JSON path such as <c>$.ACKTimeout</c> or <c>$[1].toNode</c> into the wire field name.</summary>

@@ -22,6 +22,8 @@ public static class MessageValidator
             Add("methodArgs", $"{message.Method} needs the command as methodArgs, e.g. [\"bash\",\"-c\",\"uptime\"]");
         if (message.Method == Methods.HttpGet && !IsHttpUrl(message.MethodArgs))
             Add("methodArgs", "REQHttpGet needs an absolute http or https URL as methodArgs[0]");
+        foreach (var (field, args) in new[] { ("methodArgs", message.MethodArgs), ("replyMethodArgs", message.ReplyMethodArgs) })
+            if (args is not null && Array.IndexOf(args, null) is var at and >= 0) Add(field, $"{field}[{at}] is null; every argument is a string");
         if (message.FromNode is not null && !NodeName.IsValid(message.FromNode))
             Add("fromNode", $"fromNode must match {NodeName.Rule}");
         if (message.RelayViaNode is not null && !NodeName.IsValid(message.RelayViaNode))

@@ -22,9 +22,20 @@ namespace Steward.Core.Messages;
 [JsonSerializable(typeof(Dictionary<string, string>))]
 public sealed partial class StewardJson : JsonSerializerContext
 {
-    /// <summary>Operator input is strict: a field this version does not know is an error, not silently dropped.</summary>
-    public static JsonSerializerOptions Strict { get; } = new(JsonSerializerDefaults.Web)
+    /// <summary>
+    /// Operator input is strict: a field this version does not know, or one given twice, is an error, not silently
+    /// dropped or overwritten.
+    /// </summary>
+    public static JsonSerializerOptions Strict => StrictOptions.Value;
+
+    // In a class of its own, so it is made after Default: as a static property beside the generated one, it could be
+    // made first, with a null resolver, and parse by reflection.
+    private static class StrictOptions
     {
-        TypeInfoResolver = Default, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict,
-    };
+        public static readonly JsonSerializerOptions Value = new(JsonSerializerDefaults.Web)
+        {
+            TypeInfoResolver = Default, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict,
+            AllowDuplicateProperties = false,
+        };
+    }
 }

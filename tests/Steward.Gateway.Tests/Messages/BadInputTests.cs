@@ -34,7 +34,31 @@ public sealed class BadInputTests(NatsServerFixture broker) : GatewayTest(broker
         { "relay node with a dot", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"relayViaNode":"central.x"}""", "relayViaNode" },
         { "HTTP GET without a URL", """{"toNode":"ship1","method":"REQHttpGet","methodArgs":["not a url"]}""", "methodArgs" },
         { "bad schedule", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"schedule":[0]}""", "schedule" },
+        { "node name ending in a newline", """{"toNode":"ship1\n","method":"REQCliCommand","methodArgs":["uptime"]}""", "toNode" },
+        { "a null argument", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":[null]}""", "methodArgs" },
+        { "a null reply argument", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"replyMethodArgs":["x",null]}""", "replyMethodArgs" },
+        { "fileName that is a dot", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"fileName":"."}""", "fileName" },
+        { "path part over 255 bytes", $$"""{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"directory":"{{new string('d', 256)}}"}""", "directory" },
+        { "a field given twice", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"toNode":"ship2"}""", "toNode" },
+        { "isReply set by an operator", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"isReply":true}""", "isReply" },
+        { "replySeq set by an operator", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"replySeq":3}""", "replySeq" },
+        { "previousMessage set by an operator", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"previousMessage":{"id":1}}""", "previousMessage" },
     };
+
+    [Fact]
+    public async Task A_body_that_starts_with_a_UTF8_byte_order_mark_is_accepted()
+    {
+        using var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. """{"toNode":"ship1","method":"REQNone"}"""u8.ToArray()]);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var response = await Client.PostAsync("/messages", content);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Fact]
+    public void Operator_input_is_parsed_by_the_generated_JSON_context_not_by_reflection() =>
+        Assert.Same(Steward.Core.Messages.StewardJson.Default, Steward.Core.Messages.StewardJson.Strict.TypeInfoResolver);
 
     [Theory]
     [MemberData(nameof(BadBodies))]
