@@ -1,0 +1,30 @@
+using Steward.Core.Trust;
+
+namespace Steward.Core.Tests.Trust;
+
+/// <summary>
+/// Finding (review 2): `broker-config --peer` checks the node before '=' but not the target after it. A bare target is
+/// written as "&lt;target&gt;.&gt;" unchecked, so "ship1=*" lets ship1 publish to every subject of every node, and a
+/// quote in the target writes arbitrary text into the generated nats-server configuration.
+/// </summary>
+public sealed class BrokerConfigPeerTests
+{
+    private static string Write(string peer)
+    {
+        using var central = NodeKey.LoadOrCreate(Directory.CreateTempSubdirectory("steward-bc-").FullName);
+        using var ship1 = NodeKey.LoadOrCreate(Directory.CreateTempSubdirectory("steward-bc-").FullName);
+        var rules = new MethodRules(Directory.CreateTempSubdirectory("steward-bc-").FullName, "central", new Dictionary<string, string[]>());
+        return BrokerConfig.Write("central", new Dictionary<string, string> { ["central"] = central.PublicKey, ["ship1"] = ship1.PublicKey }, rules, [peer]);
+    }
+
+    [Theory]
+    [InlineData("ship1=*")]                                          // "*.>": every node's subjects
+    [InlineData("ship1=x\" ] }, subscribe: { allow: [ \">")]         // text injected into the config
+    public void A_peer_target_that_is_not_a_node_name_is_refused(string peer)
+    {
+        string? text = null;
+        var refused = Record.Exception(() => text = Write(peer));
+        // fails: the text is written with the wildcard or the injected permissions
+        Assert.True(refused is ArgumentException, $"--peer '{peer}' was accepted:\n{text}");
+    }
+}
