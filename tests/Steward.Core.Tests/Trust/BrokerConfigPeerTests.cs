@@ -28,3 +28,25 @@ public sealed class BrokerConfigPeerTests
         Assert.True(refused is ArgumentException, $"--peer '{peer}' was accepted:\n{text}");
     }
 }
+
+/// <summary>
+/// Finding (review 2): a node may be named "_INBOX" (NodeName allows it). Enrolled under that name, the generated
+/// config lets it subscribe to "_INBOX.>", the inbox of every node (every ACK answer), and central publish to it.
+/// </summary>
+public sealed class BrokerConfigInboxNameTests
+{
+    [Fact]
+    public void No_node_name_gives_a_subscription_to_other_nodes_inboxes()
+    {
+        using var central = NodeKey.LoadOrCreate(Directory.CreateTempSubdirectory("steward-bc-").FullName);
+        using var squatter = NodeKey.LoadOrCreate(Directory.CreateTempSubdirectory("steward-bc-").FullName);
+        var rules = new MethodRules(Directory.CreateTempSubdirectory("steward-bc-").FullName, "central", new Dictionary<string, string[]>());
+
+        string? text = null;
+        var refused = Record.Exception(() => text = BrokerConfig.Write("central",
+            new Dictionary<string, string> { ["central"] = central.PublicKey, ["_INBOX"] = squatter.PublicKey }, rules, []));
+
+        // fails: "_INBOX" is a valid node name and the config grants it subscribe "_INBOX.>"
+        Assert.True(refused is not null || !text!.Contains("\"_INBOX.>\"", StringComparison.Ordinal), text);
+    }
+}
