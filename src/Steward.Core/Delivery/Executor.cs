@@ -24,7 +24,7 @@ internal sealed partial class Executor(
             await store.SetStateAsync(answered.Id, MessageStates.Replied).ConfigureAwait(false);
         }
 
-        using var run = runningMethods.Register((message.FromNode!, message.Id), message, stopping);
+        using var run = runningMethods.Register(message.AskedBy(), message, stopping);
         var replies = new ReplyStream(intake, message);
         var result = message.Schedule is [var every, var total] && !message.IsReply
             ? await RunScheduledAsync(message, TimeSpan.FromSeconds(every), TimeSpan.FromSeconds(total), replies, run.Token).ConfigureAwait(false)

@@ -18,17 +18,18 @@ internal sealed class OpCancelHandler(CancellationRegistry<(string, long)> runni
     {
         null => "REQOpCancel needs the id of the message to cancel as methodArgs[0]",
         // Ids grow with each message a node sends: a cancel names an earlier one, never one still to come.
-        var id when id >= message.Id => $"REQOpCancel {message.Id} names message {id}, which its sender has not sent before it",
+        var id when id >= message.AskedBy().Id => $"REQOpCancel {message.AskedBy().Id} names message {id}, which its sender has not sent before it",
         _ => null,
     };
 
     public async Task<HandlerResult> HandleAsync(Message message, CancellationToken ct)
     {
         var id = TargetId(message)!.Value;
-        if (runningMethods.TryCancel((message.FromNode!, id)))
+        var sender = message.AskedBy().Node;   // only the sender's own messages, also when a relay forwarded the cancel
+        if (runningMethods.TryCancel((sender, id)))
             return new HandlerResult(Encoding.UTF8.GetBytes($"cancelled {id}"));
         // Not here yet (or long done): remember it as finished, so the message is ACKed but never run when it comes.
-        var tombstone = new Message { FromNode = message.FromNode, Id = id, Method = Methods.OpCancel };
+        var tombstone = new Message { FromNode = sender, Id = id, Method = Methods.OpCancel };
         if (await store.AddInboundAsync(tombstone).ConfigureAwait(false)) await store.FinishInboundAsync(tombstone).ConfigureAwait(false);
         return new HandlerResult(Encoding.UTF8.GetBytes($"message {id} is not running; it will not run"));
     }

@@ -55,6 +55,15 @@ public sealed record Message
     /// <summary>This message as another message quotes it (<c>previousMessage</c>): without its data, signature and what it quotes.</summary>
     public Message Summary() => this with { Data = null, PreviousMessage = null, Origin = null, Signature = null };
 
+    /// <summary>
+    /// Who asked for this message to run, and under which of their ids: its sender, or for a message a relay node
+    /// forwarded, the origin. Cancels and running methods are keyed by it, so a relay cannot act in the origin's name.
+    /// </summary>
+    public (string Node, long Id) AskedBy() =>
+        Origin is { } bytes && System.Text.Json.JsonSerializer.Deserialize(bytes, StewardJson.Default.Message) is { FromNode: { } origin } asked
+            ? (origin, asked.Id)
+            : (FromNode ?? "", Id);
+
     /// <summary>Every node this message goes to: <c>toNode</c> plus <c>toNodes</c>/<c>toHosts</c>, without repeats.</summary>
     public IReadOnlyList<string> Destinations() =>
         new[] { ToNode }.Concat(ToNodes ?? []).Concat(ToHosts ?? [])

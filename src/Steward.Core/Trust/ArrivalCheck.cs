@@ -19,6 +19,7 @@ internal sealed class ArrivalCheck(
     public async Task<string?> RefusalAsync(Message message, byte[] payload, CancellationToken ct)
     {
         if (SignatureProblem(message, payload) is { } unsigned) return unsigned;
+        if (message.Method is null) return "method is required";   // the rules below match on it
         var sender = message.FromNode!;
         if (message.Origin is { } origin)
         {
