@@ -32,7 +32,8 @@ internal sealed partial class Receiver(
             return;
         }
 
-        if (await trust.RefusalAsync(message, msg.Data!, ct).ConfigureAwait(false) is { } untrusted)
+        var (untrusted, answersForward) = await trust.CheckAsync(message, msg.Data!, ct).ConfigureAwait(false);
+        if (untrusted is not null)
         {
             Log.Untrusted(logger, message.Id, message.FromNode ?? "?", nodeName, message.Method ?? "?", untrusted);
             await AnswerAsync(msg, AckReply.Reject(nodeName, message, untrusted), ct).ConfigureAwait(false);
@@ -53,10 +54,14 @@ internal sealed partial class Receiver(
             run(message);   // published once and never resent: nothing to remember against a duplicate
             return;
         }
+        // The far node's signed reply goes on with the copy for the origin (Executor.RelayedBack), which checks it.
+        if (answersForward) message = message with { Origin = msg.Data };
         var arrival = await StoreAsync(message).ConfigureAwait(false);
-        if (arrival == Arrival.ReplayedOrigin)
+        if (arrival == Arrival.Replayed)
         {
-            var replay = "the origin of this relayed message already arrived in another forward: a replay is refused";
+            var replay = message.IsReply
+                ? $"reply {message.ReplySeq} to message {message.PreviousMessage?.Id} already arrived: a replay is refused"
+                : "the origin of this relayed message already arrived in another forward: a replay is refused";
             Log.Untrusted(logger, message.Id, message.FromNode!, nodeName, message.Method!, replay);
             await AnswerAsync(msg, AckReply.Reject(nodeName, message, replay), ct).ConfigureAwait(false);
             return;
@@ -74,11 +79,16 @@ internal sealed partial class Receiver(
         }
     }
 
-    /// <summary>Stores the message; a relayed one together with a mark of its origin, so a second forward of it is caught.</summary>
+    /// <summary>
+    /// Stores the message; a relayed one with a mark of its origin, a reply with a mark of its place in the replies to its
+    /// request, so the same origin or the same reply under another id is caught.
+    /// </summary>
     private async Task<Arrival> StoreAsync(Message message)
     {
-        if (message.Origin is { } originBytes && JsonSerializer.Deserialize(originBytes, StewardJson.Default.Message) is { FromNode: { } from } origin)
-            return await store.AddForwardedAsync(message, from, origin.Id).ConfigureAwait(false);
+        if (message is { IsReply: true, PreviousMessage: { } request })
+            return await store.AddMarkedAsync(message, $"{message.FromNode} replies to {request.Id}", message.ReplySeq).ConfigureAwait(false);
+        if (message.Origin is not null && message.AskedBy() is var (origin, originId))
+            return await store.AddMarkedAsync(message, origin, originId).ConfigureAwait(false);
         return await store.AddInboundAsync(message).ConfigureAwait(false) ? Arrival.New : Arrival.Duplicate;
     }
 

@@ -60,7 +60,7 @@ public sealed record Message
     /// forwarded, the origin. Cancels and running methods are keyed by it, so a relay cannot act in the origin's name.
     /// </summary>
     public (string Node, long Id) AskedBy() =>
-        Origin is { } bytes && System.Text.Json.JsonSerializer.Deserialize(bytes, StewardJson.Default.Message) is { FromNode: { } origin } asked
+        !IsReply && Origin is { } bytes && System.Text.Json.JsonSerializer.Deserialize(bytes, StewardJson.Default.Message) is { FromNode: { } origin } asked
             ? (origin, asked.Id)
             : (FromNode ?? "", Id);
 

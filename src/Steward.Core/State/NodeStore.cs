@@ -110,22 +110,23 @@ public sealed class NodeStore : IAsyncDisposable
         hot.InsertInbound(message.FromNode!, message.Id, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), Now));
 
     /// <summary>
-    /// Stores a message a relay node forwarded, and remembers its origin <c>(fromNode, id)</c> in the same commit: a relay
-    /// that forwards the same origin message again under a new id of its own is caught as a replay.
+    /// Stores a received message and, in the same commit, a mark of what it must be the only one of: the origin
+    /// <c>(fromNode, id)</c> of a relayed message, or <c>(sender + request, replySeq)</c> of a reply. The same thing again
+    /// under a new id (a relay forwarding twice, a reply position sent twice) is caught as a replay.
     /// </summary>
-    public Task<Arrival> AddForwardedAsync(Message message, string originNode, long originId) => _writes.EnqueueAsync(hot =>
+    public Task<Arrival> AddMarkedAsync(Message message, string markNode, long markId) => _writes.EnqueueAsync(hot =>
     {
         var now = Now;
-        if (hot.InsertInbound(originNode, originId, OriginMark, "{}", now))
+        if (hot.InsertInbound(markNode, markId, MarkMethod, "{}", now))
         {
-            hot.FinishInbound(originNode, originId, now);   // a mark, never run; forgotten with the duplicate memory
+            hot.FinishInbound(markNode, markId, now);   // a mark, never run; forgotten with the duplicate memory
             return hot.InsertInbound(message.FromNode!, message.Id, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), now)
                 ? Arrival.New : Arrival.Duplicate;
         }
-        return hot.HasInbound(message.FromNode!, message.Id) ? Arrival.Duplicate : Arrival.ReplayedOrigin;
+        return hot.HasInbound(message.FromNode!, message.Id) ? Arrival.Duplicate : Arrival.Replayed;
     });
 
-    private const string OriginMark = "(origin of a relayed message)";
+    private const string MarkMethod = "(mark)";
 
     public Task FinishInboundAsync(Message message) => _writes.EnqueueAsync(hot => hot.FinishInbound(message.FromNode!, message.Id, Now));
 

@@ -15,19 +15,24 @@ namespace Steward.Core.Trust;
 internal sealed class ArrivalCheck(
     string nodeName, string centralNode, KeyRing keys, MethodRules rules, TimeSpan window, TimeProvider time, NodeQueries queries)
 {
-    /// <summary>Why <paramref name="message"/> (received as <paramref name="payload"/>) is refused, or null when it is trusted.</summary>
-    public async Task<string?> RefusalAsync(Message message, byte[] payload, CancellationToken ct)
+    /// <summary>
+    /// Why <paramref name="message"/> (received as <paramref name="payload"/>) is refused (null when it is trusted), and
+    /// whether it is the far node's reply to a message this node forwarded as a relay: its signed bytes then travel on
+    /// with the copy for the origin, which checks them.
+    /// </summary>
+    public async Task<(string? Refusal, bool AnswersForward)> CheckAsync(Message message, byte[] payload, CancellationToken ct)
     {
-        if (SignatureProblem(message, payload) is { } unsigned) return unsigned;
-        if (message.Method is null) return "method is required";   // the rules below match on it
+        if (SignatureProblem(message, payload) is { } unsigned) return (unsigned, false);
+        if (message.Method is null) return ("method is required", false);   // the rules below match on it
+        if (message.IsReply) return await ReplyProblemAsync(message, ct).ConfigureAwait(false);
         var sender = message.FromNode!;
         if (message.Origin is { } origin)
         {
-            if (OriginProblem(message, origin) is { } forged) return forged;
-            sender = JsonSerializer.Deserialize(origin, StewardJson.Default.Message)!.FromNode!;
+            if (OriginProblem(message, origin) is { } forged) return (forged, false);
+            sender = message.AskedBy().Node;
         }
-        if (message.Method == Methods.Relay && RelayedProblem(message) is { } badRelay) return badRelay;
-        return message.IsReply ? await ReplyProblemAsync(message, ct).ConfigureAwait(false) : RuleProblem(sender, message.Method!);
+        if (message.Method == Methods.Relay && RelayedProblem(message) is { } badRelay) return (badRelay, false);
+        return (RuleProblem(sender, message.Method), false);
     }
 
     private string? SignatureProblem(Message message, byte[] payload)
@@ -101,28 +106,65 @@ internal sealed class ArrivalCheck(
         return SignatureProblem(original, relay.Data!) is { } problem ? $"the message to relay: {problem}" : null;
     }
 
-    private async Task<string?> ReplyProblemAsync(Message reply, CancellationToken ct)
+    private async Task<(string? Refusal, bool AnswersForward)> ReplyProblemAsync(Message reply, CancellationToken ct)
     {
         if (reply.PreviousMessage is not { FromNode: var origin, Id: var id } || origin != nodeName)
-            return $"a reply must answer a message of node {nodeName}";
+            return ($"a reply must answer a message of node {nodeName}", false);
         var row = await queries.FindOutboundAsync(id, ct).ConfigureAwait(false);
-        if (row is null) return $"reply to message {id}, which node {nodeName} never sent";
-        if (row.ToNode != reply.FromNode) return $"only {row.ToNode} may answer message {id}, not {reply.FromNode}";
+        if (row is null) return ($"reply to message {id}, which node {nodeName} never sent", false);
+        if (row.ToNode != reply.FromNode) return ($"only {row.ToNode} may answer message {id}, not {reply.FromNode}", false);
         // Replies come while the message waits for them; once it ended (its last reply handled, or it failed), more
         // replies would run its reply method again: only a resend of one already stored is ACKed (and not run).
         if (MessageStates.IsFinal(row.State) || row.State == MessageStates.Queued)
-            return await queries.HasInboundAsync(reply.FromNode!, reply.Id, ct).ConfigureAwait(false)
-                ? null : $"message {id} is {row.State}: it takes no more replies";
+            return (await queries.HasInboundAsync(reply.FromNode!, reply.Id, ct).ConfigureAwait(false)
+                ? null : $"message {id} is {row.State}: it takes no more replies", false);
         var sent = JsonSerializer.Deserialize(row.Json, StewardJson.Default.Message)!;
-        var asked = sent.Method == Methods.Relay && RelayHandler.Unwrap(sent) is { } original
+        return (AskedForProblem(reply, sent, id), sent.PreviousMessage?.Method == Methods.Relay);
+    }
+
+    /// <summary>Whether the reply is what <paramref name="sent"/> asked for; for a relayed message, signed by its far node.</summary>
+    private string? AskedForProblem(Message reply, Message sent, long id)
+    {
+        var relayed = sent.Method == Methods.Relay ? RelayHandler.Unwrap(sent) : null;
+        var asked = relayed is { } original
             ? (Method: original.RelayReplyMethod ?? Methods.DefaultReply, Args: original.ReplyMethodArgs, original.Directory,
                 FileName: original.FileName ?? $"{original.Method}.log")
             : (Method: Replies.MethodFor(sent), Args: sent.ReplyMethodArgs, sent.Directory, sent.FileName);
+        if (!Streams(relayed ?? sent) && (reply.ReplySeq != 0 || !reply.ReplyLast))
+            return $"message {id} takes one reply (replySeq 0, replyLast), not replySeq {reply.ReplySeq}";
+        if (relayed is not null && FarReplyProblem(reply, relayed) is { } unsignedCopy) return unsignedCopy;
         if (reply.Method != asked.Method) return $"reply method {reply.Method} is not the {asked.Method} that message {id} asked for";
         if (reply.Directory != asked.Directory || reply.FileName != asked.FileName)
             return $"the reply's directory and fileName are not those message {id} asked for";
         return (reply.MethodArgs ?? []).SequenceEqual(asked.Args ?? []) ? null : $"the reply's methodArgs are not those message {id} asked for";
     }
+
+    /// <summary>
+    /// A relay node's copy of the far node's reply carries that reply as the far node signed it (<c>origin</c>): the relay
+    /// may pass the answer on, not write it.
+    /// </summary>
+    private string? FarReplyProblem(Message copy, Message relayed)
+    {
+        Message? far;
+        try
+        {
+            far = copy.Origin is { } bytes ? JsonSerializer.Deserialize(bytes, StewardJson.Default.Message) : null;
+        }
+        catch (JsonException)
+        {
+            far = null;
+        }
+        if (far is null || SignatureProblem(far, copy.Origin!) is not null || far.FromNode != relayed.ToNode || !far.IsReply
+            || far.PreviousMessage?.FromNode != copy.FromNode)
+            return $"the answer to a relayed message must carry the reply as {relayed.ToNode} signed it";
+        var same = far.ReplySeq == copy.ReplySeq && far.ReplyLast == copy.ReplyLast && far.ExitCode == copy.ExitCode
+            && (far.Data ?? []).AsSpan().SequenceEqual(copy.Data ?? []);
+        return same ? null : $"the answer differs from the reply {relayed.ToNode} signed";
+    }
+
+    /// <summary>Whether a message is answered by several replies: streaming methods, and methods run on a schedule.</summary>
+    private static bool Streams(Message request) =>
+        request.Schedule is not null || request.Method is Methods.CliCommandCont or Methods.TailFile;
 
     private string? RuleProblem(string sender, string method)
     {

@@ -20,7 +20,7 @@ public sealed class RelayCopyBackTests(NatsServerFixture broker) : AttackedFleet
             ToNode = Ship2.NodeName, RelayViaNode = Ship1.NodeName, Method = Methods.CliCommand, MethodTimeout = 30,
             MethodArgs = ["bash", "-c", "sleep 5; echo real-output"],
         }))[0];
-        await Task.Delay(1500);   // ship1 ACKed the relay; ship2 is still running the command
+        await Wait.ForStateAsync(Central, id, "acked");   // ship1 took the relay; ship2 is still running the command
 
         await using var relay = await StolenShip1Async();
         var forged = new Message
@@ -32,7 +32,10 @@ public sealed class RelayCopyBackTests(NatsServerFixture broker) : AttackedFleet
         };
         var answer = await relay.SendAsync(Central.NodeName, Methods.DefaultReply, relay.Sign(forged));
 
-        // fails: central takes the relay's invented output as ship2's answer (and marks the message done)
         Assert.False(answer.Accepted, "central accepted a reply to a relayed command that the far node never signed");
+        Assert.Equal($"the answer to a relayed message must carry the reply as {Ship2.NodeName} signed it", answer.Reason);
+        await Wait.ForStateAsync(Central, id, "done", TimeSpan.FromSeconds(30));   // the real answer, signed by ship2, still counts
+        var outputs = (await Central.Store.Queries.EventsAsync(id, 0, CancellationToken.None)).Select(e => e.Output).OfType<string>();
+        Assert.Equal(["real-output\n"], outputs);
     }
 }

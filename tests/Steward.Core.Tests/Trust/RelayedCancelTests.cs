@@ -34,19 +34,18 @@ public sealed class RelayedCancelTests(NatsServerFixture broker)
         var slow = (await central.Intake.AcceptAsync(new Message
         {
             ToNode = ship2.NodeName, Method = Methods.CliCommand, MethodTimeout = 30, ReplyMethod = Methods.None,
-            MethodArgs = ["bash", "-c", $"sleep 3; echo central-finished >> '{_runs.Path}'"],
+            MethodArgs = ["bash", "-c", $"echo central-started >> '{_runs.Path}'; sleep 5; echo central-finished >> '{_runs.Path}'"],
         }))[0];
-        await Task.Delay(1000);   // central's command is running on ship2
+        await Until.TrueAsync("central's command runs on ship2", () => _runs.Lines.Count == 1);
 
         var cancel = (await ship1.Intake.AcceptAsync(new Message
         {
             ToNode = ship2.NodeName, RelayViaNode = centralName, Method = Methods.OpCancel, MethodArgs = [slow.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            ReplyMethod = Methods.None,
         }))[0];
-        await Task.Delay(6000);
+        await Wait.ForStateAsync(ship1, cancel, "done");   // ship2 handled the cancel and its answer came back through central
 
-        // fails: ship2 cancels (central, slow) because the forward's fromNode is central; central's command never finishes
-        Assert.Equal(["central-finished"], _runs.Lines);
-        _ = cancel;
+        // ship2 took the cancel as ship1's, for ship1's message of that id: central's command runs to its end.
+        await Until.TrueAsync("central's command finished", () => _runs.Lines.Count == 2);
+        Assert.Equal(["central-started", "central-finished"], _runs.Lines);
     }
 }
