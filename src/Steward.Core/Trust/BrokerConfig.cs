@@ -32,6 +32,7 @@ public static class BrokerConfig
             var publish = node == central
                 ? nodes.Keys.Select(n => $"{n}.>")
                 : Methods.All.Where(m => centralRules.Allows(node, m) || ReplyMethods.Contains(m)).Select(m => Subjects.For(central, m))
+                    .Append($"{node}.>")   // its own subjects: a message to "local" goes through the broker like any other
                     .Concat(extra[node].Select(SubjectOf));
             text.AppendLine($"    # {node}")
                 .AppendLine($"    {{ nkey: \"{key}\", permissions: {{")

@@ -100,6 +100,16 @@ public sealed class LeastPrivilegeBrokerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_ship_runs_a_message_from_its_own_inbox()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_ship1Data, "inbox", "local.json"),
+            $$"""{"toNode":"local","method":"REQCliCommand","methodArgs":{{System.Text.Json.JsonSerializer.Serialize(_runs.Command("local"))}}}""");
+
+        await Until.TrueAsync("ship1 ran its own message", () => _runs.Lines.Count == 1);
+        Assert.Equal(["local"], _runs.Lines);
+    }
+
+    [Fact]
     public async Task A_client_without_credentials_cannot_connect()
     {
         await using var anonymous = new NatsConnection(NatsOpts.Default with { Url = _broker.Url, RetryOnInitialConnect = false });
