@@ -68,8 +68,9 @@ internal sealed class ArrivalCheck(
     private static readonly TimeSpan MaxClockSkew = TimeSpan.FromHours(1);
 
     /// <summary>The key a hello claims and is really signed with: an enrolment request.</summary>
-    private string? PresentedKey(Message hello, byte[] signed, byte[] signature) =>
-        JsonData.Read(hello, StewardJson.Default.HelloInfo)?.PublicKey is { } key && NodeKey.IsValidPublicKey(key) && keys.Verify(key, signed, signature)
+    private static string? PresentedKey(Message hello, byte[] signed, byte[] signature) =>
+        JsonData.Read(hello, StewardJson.Default.HelloInfo)?.PublicKey is { } key && NodeKey.IsValidPublicKey(key)
+            && KeyRing.VerifyPresented(key, signed, signature)
             ? key : null;
 
     /// <summary>A relay node forwards the origin's signed message beside its own; it may route it, not change it.</summary>

@@ -55,6 +55,10 @@ public sealed class KeyRing
         return Ed25519.Verify(verifier, content, signature);
     }
 
+    /// <summary>As <see cref="Verify"/>, for a key a stranger presents: not kept, so strangers cannot grow the cache.</summary>
+    public static bool VerifyPresented(string publicKey, byte[] content, byte[] signature) =>
+        Ed25519.Verify(Ed25519.VerifyingKey(publicKey), content, signature);
+
     /// <summary>Whether <paramref name="payload"/> carries a valid signature by the key known for <paramref name="node"/>.</summary>
     public bool IsSignedBy(string node, byte[] payload) =>
         SignedJson.Split(payload) is var (signed, signature) && KeyOf(node) is { } key && Verify(key, signed, signature);

@@ -72,4 +72,32 @@ public sealed class RelayTrustTests(NatsServerFixture broker)
         Assert.True(resent.Accepted, resent.Reason);   // the same forward again (its ACK was lost): a duplicate, ACKed
         Assert.Equal(["genuine"], _runs.Lines);
     }
+
+    [Fact]
+    public async Task A_ship_cannot_cancel_centrals_command_on_ship2_by_relaying_its_cancel_through_central()
+    {
+        var centralName = Names.Next("central");
+        var ship1Name = Names.Next("ship");
+        await using var central = await StartAsync(centralName, centralName, o => o.Allow[ship1Name] = [Methods.Relay]);
+        await using var ship1 = await StartAsync(ship1Name, centralName);
+        // ship1 may cancel its own commands on ship2, nothing else.
+        await using var ship2 = await StartAsync(Names.Next("ship"), centralName, o => o.Allow[ship1Name] = [Methods.OpCancel]);
+
+        var slow = (await central.Intake.AcceptAsync(new Message
+        {
+            ToNode = ship2.NodeName, Method = Methods.CliCommand, MethodTimeout = 30, ReplyMethod = Methods.None,
+            MethodArgs = ["bash", "-c", $"echo central-started >> '{_runs.Path}'; sleep 5; echo central-finished >> '{_runs.Path}'"],
+        }))[0];
+        await Until.TrueAsync("central's command runs on ship2", () => _runs.Lines.Count == 1);
+
+        var cancel = (await ship1.Intake.AcceptAsync(new Message
+        {
+            ToNode = ship2.NodeName, RelayViaNode = centralName, Method = Methods.OpCancel, MethodArgs = [slow.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        }))[0];
+        await Wait.ForStateAsync(ship1, cancel, "done");   // ship2 handled the cancel and its answer came back through central
+
+        // ship2 took the cancel as ship1's, for ship1's message of that id: central's command runs to its end.
+        await Until.TrueAsync("central's command finished", () => _runs.Lines.Count == 2);
+        Assert.Equal(["central-started", "central-finished"], _runs.Lines);
+    }
 }
