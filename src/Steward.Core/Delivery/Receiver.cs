@@ -37,8 +37,10 @@ internal sealed partial class Receiver(
         {
             Log.Untrusted(logger, message.Id, message.FromNode ?? "?", nodeName, message.Method ?? "?", untrusted);
             await AnswerAsync(msg, AckReply.Reject(nodeName, message, untrusted), ct).ConfigureAwait(false);
-            await errors.ReportAsync($"refused message {message.Id} from {message.FromNode ?? "?"} ({message.Method ?? "?"}): {untrusted}", null)
-                .ConfigureAwait(false);
+            // A refused hello comes again every interval; its key waits in GET /nodes instead of filling the error log.
+            if (message.Method != Methods.Hello)
+                await errors.ReportAsync($"refused message {message.Id} from {message.FromNode ?? "?"} ({message.Method ?? "?"}): {untrusted}", null)
+                    .ConfigureAwait(false);
             return;
         }
 
