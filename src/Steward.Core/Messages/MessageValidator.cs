@@ -8,6 +8,7 @@ public static class MessageValidator
 {
     public const int MaxSeconds = 7 * 24 * 3600;
     public const int MaxRetries = 100_000;
+    public const int MaxScheduledRuns = 10_000;
 
     public static Dictionary<string, string[]> Validate(Message message)
     {
@@ -41,6 +42,8 @@ public static class MessageValidator
         if (SafePath.Problem(message.FileName, allowSubfolders: false) is { } fileProblem) Add("fileName", fileProblem);
         if (message.Schedule is { } schedule && (schedule.Length != 2 || schedule[0] <= 0 || schedule[1] < 0))
             Add("schedule", "schedule is [everySeconds, forSeconds] with everySeconds > 0 and forSeconds >= 0");
+        else if (message.Schedule is [var every, var total] && (total > MaxSeconds || total / every > MaxScheduledRuns))
+            Add("schedule", $"a schedule lasts at most {MaxSeconds} seconds and runs at most {MaxScheduledRuns} times");
         return errors;
     }
 

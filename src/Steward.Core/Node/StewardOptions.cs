@@ -80,6 +80,12 @@ public sealed class StewardOptions
     /// <summary>The largest request body the gateway reads (default 1 MiB).</summary>
     [Range(1024, 256L * 1024 * 1024)] public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>The most messages one request may hold (an array), so a small body cannot become a flood of rows.</summary>
+    [Range(1, 1_000_000)] public int MaxMessagesPerRequest { get; set; } = 1000;
+
+    /// <summary>The most nodes one message may go to (<c>toNodes</c>/<c>toHosts</c>); raise it for a larger fleet.</summary>
+    [Range(1, 1_000_000)] public int MaxNodesPerFanOut { get; set; } = 5000;
+
     /// <summary>The methods this node serves; empty means every method.</summary>
     public string[] Methods { get; set; } = [];
 

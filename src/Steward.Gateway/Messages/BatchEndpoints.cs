@@ -34,7 +34,7 @@ internal static class BatchEndpoints
     internal static async Task<Results<Accepted<BatchAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(
         HttpRequest request, ClaimsPrincipal user, NodeRuntime node, StewardOptions options, ILogger<OperatorLog> log, CancellationToken ct)
     {
-        var body = await MessageBody.ReadAsync(request, options.MaxRequestBodyBytes, ct);
+        var body = await MessageBody.ReadAsync(request, options, ct);
         if (body.TooLarge) return MessageBody.TooLargeProblem(body);
         if (body.Errors.Count > 0) return TypedResults.ValidationProblem(body.Errors);
         if (body.IsArray || body.Messages is not [var message])

@@ -35,7 +35,7 @@ internal static class MessageEndpoints
     internal static async Task<Results<Accepted<AcceptedMessages>, ValidationProblem, ProblemHttpResult>> PostAsync(
         HttpRequest request, ClaimsPrincipal user, NodeRuntime node, StewardOptions options, ILogger<OperatorLog> log, CancellationToken ct)
     {
-        var body = await MessageBody.ReadAsync(request, options.MaxRequestBodyBytes, ct);
+        var body = await MessageBody.ReadAsync(request, options, ct);
         if (body.TooLarge) return MessageBody.TooLargeProblem(body);
         if (body.Errors.Count > 0) return TypedResults.ValidationProblem(body.Errors);
         var ids = (await node.Intake.AcceptMessagesAsync(body.Messages, operatorName: user.Identity?.Name)).Select(m => m.Id).ToList();

@@ -42,6 +42,9 @@ public sealed class BadInputTests(NatsServerFixture broker) : GatewayTest(broker
         { "a field given twice", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"toNode":"ship2"}""", "toNode" },
         { "isReply set by an operator", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"isReply":true}""", "isReply" },
         { "replySeq set by an operator", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"replySeq":3}""", "replySeq" },
+        { "a schedule without end", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"schedule":[1,2000000000]}""", "schedule" },
+        { "a schedule running too often", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"schedule":[1,86400]}""", "schedule" },
+        { "a fan-out over the limit", $$"""{"toHosts":[{{string.Join(",", Enumerable.Range(0, 5001).Select(i => $"\"n{i}\""))}}],"method":"REQNone"}""", "toHosts" },
         { "previousMessage set by an operator", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"previousMessage":{"id":1}}""", "previousMessage" },
     };
 
@@ -54,6 +57,20 @@ public sealed class BadInputTests(NatsServerFixture broker) : GatewayTest(broker
         var response = await Client.PostAsync("/messages", content);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task More_messages_in_one_request_than_the_limit_is_a_413_problem_and_stores_none()
+    {
+        var node = Names.Next("ship");
+        var body = "[" + string.Join(",", Enumerable.Repeat($$"""{"toNode":"{{node}}","method":"REQNone"}""", 1001)) + "]";
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+
+        var response = await Client.PostAsync("/messages", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("at most 1000", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await Client.GetFromJsonAsync<JsonElement>($"/messages?node={node}")).GetProperty("messages").GetArrayLength());
     }
 
     [Fact]
