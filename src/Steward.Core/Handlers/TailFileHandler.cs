@@ -5,11 +5,15 @@ namespace Steward.Core.Handlers;
 
 /// <summary>
 /// <c>REQTailFile</c>: follows the file in <c>methodArgs[0]</c> from its end and replies with each new line until
-/// <c>methodTimeout</c>. It keeps following when the file is truncated, or rotated (renamed and created anew).
+/// <c>methodTimeout</c>. It keeps following when the file is truncated, or rotated (renamed and created anew). A line
+/// longer than <see cref="MaxLineBytes"/> is sent in pieces of that size, so a file without newlines (or /dev/zero)
+/// cannot grow the node's memory.
 /// </summary>
 internal sealed class TailFileHandler(TimeProvider time) : IStreamingHandler
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    public const int MaxLineBytes = OutputBatch.MaxBytes;
 
     public string Method => Methods.TailFile;
 
@@ -38,7 +42,8 @@ internal sealed class TailFileHandler(TimeProvider time) : IStreamingHandler
                 for (int read; (read = await file.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0;)
                     foreach (var b in buffer.AsSpan(0, read))
                     {
-                        if (b != '\n') { pending.Add(b); continue; }
+                        if (b != '\n') pending.Add(b);
+                        if (b != '\n' && pending.Count < MaxLineBytes) continue;
                         onLine(Encoding.UTF8.GetString(pending.ToArray()));
                         pending.Clear();
                     }

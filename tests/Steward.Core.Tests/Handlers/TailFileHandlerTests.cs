@@ -27,6 +27,28 @@ public sealed class TailFileHandlerTests(NatsServerFixture broker)
         Assert.DoesNotContain("old line", await OutputAsync(nodes, id), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_line_longer_than_the_limit_is_sent_in_pieces_instead_of_held_in_memory()
+    {
+        await using var nodes = await NodePair.StartAsync(broker.Url);
+        var log = Path.Combine(Directory.CreateTempSubdirectory("steward-tail-").FullName, "no-newlines.log");
+        await File.WriteAllTextAsync(log, "");
+        var id = (await nodes.Sender.Intake.AcceptAsync(new Message
+        {
+            ToNode = nodes.Receiver.NodeName, Method = Methods.TailFile, MethodArgs = [log], MethodTimeout = 60,
+        }))[0];
+
+        // Keep appending a line that never ends until pieces of it arrive: without the limit, nothing ever would.
+        await Until.TrueAsync("pieces of the endless line arrive", async () =>
+        {
+            await File.AppendAllTextAsync(log, new string('z', 32 * 1024));
+            return (await OutputAsync(nodes, id)).Length >= 2 * Steward.Core.Handlers.TailFileHandler.MaxLineBytes;
+        });
+
+        var pieces = (await OutputAsync(nodes, id)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(pieces, p => Assert.True(p.Length <= Steward.Core.Handlers.TailFileHandler.MaxLineBytes, $"a piece of {p.Length} bytes"));
+    }
+
     // The tail starts at the end of the file at some moment: keep writing the line until a reply shows it.
     private static Task AppendUntilSeenAsync(NodePair nodes, long id, string log, string line) =>
         Until.TrueAsync($"the tail sent '{line}'", async () =>
