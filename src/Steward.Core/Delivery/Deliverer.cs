@@ -80,9 +80,9 @@ internal sealed partial class Deliverer(
         {
             await FailAsync(message, attempt, $"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: {e.Message}").ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NatsException or JsonException)
+        catch (NatsException e)
         {
-            // Never retried: a payload over the broker's max_payload, or an answer that is not an ACK.
+            // Never retried: a payload over the broker's max_payload. (An answer that is not an ACK is an untrusted one.)
             await FailAsync(message, attempt, $"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: {e.Message}").ConfigureAwait(false);
         }
     }

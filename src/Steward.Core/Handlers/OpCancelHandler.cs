@@ -14,11 +14,11 @@ internal sealed class OpCancelHandler(CancellationRegistry<(string, long)> runni
 {
     public string Method => Methods.OpCancel;
 
-    public string? Refusal(Message message) => TargetId(message) switch
+    public string? Refusal(Message message) => (TargetId(message), message.AskedBy().Id) switch
     {
-        null => "REQOpCancel needs the id of the message to cancel as methodArgs[0]",
+        (null, _) => "REQOpCancel needs the id of the message to cancel as methodArgs[0]",
         // Ids grow with each message a node sends: a cancel names an earlier one, never one still to come.
-        var id when id >= message.AskedBy().Id => $"REQOpCancel {message.AskedBy().Id} names message {id}, which its sender has not sent before it",
+        (var id, var own) when id >= own => $"REQOpCancel {own} names message {id}, which its sender has not sent before it",
         _ => null,
     };
 

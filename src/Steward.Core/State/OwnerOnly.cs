@@ -23,6 +23,22 @@ internal static class OwnerOnly
     public static FileStreamOptions Write(FileMode mode, FileShare share) =>
         new() { Mode = mode, Access = FileAccess.Write, Share = share, UnixCreateMode = File };
 
+    /// <summary>
+    /// Writes a file whole (0600, in a 0700 folder): into a temporary file of its own, flushed to disk, then renamed over
+    /// the old one, so a crash or a second writer never leaves half a file.
+    /// </summary>
+    public static void WriteWhole(string path, Action<Stream> write)
+    {
+        CreateFolder(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        using (var file = new FileStream(temporary, Write(FileMode.CreateNew, FileShare.None)))
+        {
+            write(file);
+            file.Flush(flushToDisk: true);
+        }
+        System.IO.File.Move(temporary, path, overwrite: true);
+    }
+
     /// <summary>Creates an empty 0600 file unless it exists (e.g. <c>steward.db</c> before SQLite opens it).</summary>
     public static void CreateFile(string path) => new FileStream(path, Write(FileMode.OpenOrCreate, FileShare.ReadWrite)).Dispose();
 

@@ -28,8 +28,9 @@ internal sealed class ArrivalCheck(
         var sender = message.FromNode!;
         if (message.Origin is { } origin)
         {
-            if (OriginProblem(message, origin) is { } forged) return (forged, false);
-            sender = message.AskedBy().Node;
+            var (forged, originSender) = OriginProblem(message, origin);
+            if (forged is not null) return (forged, false);
+            sender = originSender!;
         }
         if (message.Method == Methods.Relay && RelayedProblem(message) is { } badRelay) return (badRelay, false);
         return (RuleProblem(sender, message.Method), false);
@@ -74,7 +75,7 @@ internal sealed class ArrivalCheck(
             ? key : null;
 
     /// <summary>A relay node forwards the origin's signed message beside its own; it may route it, not change it.</summary>
-    private string? OriginProblem(Message forwarded, byte[] originBytes)
+    private (string? Problem, string? Sender) OriginProblem(Message forwarded, byte[] originBytes)
     {
         Message? origin;
         try
@@ -85,11 +86,13 @@ internal sealed class ArrivalCheck(
         {
             origin = null;
         }
-        if (origin is null) return "origin is not a message";
-        if (SignatureProblem(origin, originBytes) is { } problem) return $"origin: {problem}";
+        if (origin is null) return ("origin is not a message", null);
+        if (SignatureProblem(origin, originBytes) is { } problem) return ($"origin: {problem}", null);
         if (origin.ToNode != nodeName || origin.RelayViaNode != forwarded.FromNode)
-            return $"origin: {origin.FromNode} sent it to {origin.ToNode} via {origin.RelayViaNode}, not to {nodeName} via {forwarded.FromNode}";
-        return Content(origin).AsSpan().SequenceEqual(Content(forwarded)) ? null : "origin: the relayed message differs from what its origin signed";
+            return ($"origin: {origin.FromNode} sent it to {origin.ToNode} via {origin.RelayViaNode}, not to {nodeName} via {forwarded.FromNode}", null);
+        return Content(origin).AsSpan().SequenceEqual(Content(forwarded))
+            ? (null, origin.FromNode)
+            : ("origin: the relayed message differs from what its origin signed", null);
     }
 
     /// <summary>What a relay may not change: everything but routing and the limits of its own hop.</summary>

@@ -37,7 +37,7 @@ public static class BrokerConfig
             text.AppendLine($"    # {node}")
                 .AppendLine($"    {{ nkey: \"{key}\", permissions: {{")
                 .AppendLine($"      publish: {{ allow: {List(publish)} }},")
-                .AppendLine($"      subscribe: {{ allow: {List([$"{node}.>", $"_INBOX.{node}.>"])} }},")
+                .AppendLine($"      subscribe: {{ allow: {List([$"{node}.>", $"{Node.BrokerConnection.InboxPrefix(node)}.>"])} }},")
                 .AppendLine("      allow_responses: true")
                 .AppendLine("    } }");
         }

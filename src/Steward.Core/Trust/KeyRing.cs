@@ -85,9 +85,9 @@ public sealed class KeyRing
     /// </summary>
     public void AddPending(string node, string publicKey)
     {
-        var pending = Pending;
-        if (pending.ContainsKey(node) || pending.Count >= MaxPending) return;
-        Update(set => set with { Pending = new(set.Pending, StringComparer.Ordinal) { [node] = publicKey } });
+        Update(set => set.Pending.ContainsKey(node) || set.Pending.Count >= MaxPending
+            ? set
+            : set with { Pending = new(set.Pending, StringComparer.Ordinal) { [node] = publicKey } });
     }
 
     /// <summary>Replaces the enrolled keys with the set central distributed; pinned keys stay as configured.</summary>
@@ -102,6 +102,7 @@ public sealed class KeyRing
         lock (_gate)
         {
             var next = change(_set);
+            if (ReferenceEquals(next, _set)) return;   // nothing changed: no write
             TrustFile.Write(_path, next, StewardJson.Default.KeySet);
             _set = next;
             _known = Merge(next);

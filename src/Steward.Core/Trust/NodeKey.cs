@@ -1,4 +1,6 @@
+using System.Text;
 using NATS.NKeys;
+using Steward.Core.State;
 
 namespace Steward.Core.Trust;
 
@@ -32,18 +34,8 @@ public sealed class NodeKey : IDisposable
     {
         var path = Path.Combine(dataFolder, FileName);
         if (File.Exists(path)) return new NodeKey(KeyPair.FromSeed(File.ReadAllText(path).Trim()));
-        Directory.CreateDirectory(dataFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var pair = KeyPair.CreatePair(PrefixByte.User);
-        var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, new FileStreamOptions
-        {
-            Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        using (var writer = new StreamWriter(file))
-        {
-            writer.WriteLine(pair.GetSeed());
-        }
-        File.Move(temporary, path);   // whole or not at all: a crash never leaves half a key
+        OwnerOnly.WriteWhole(path, file => file.Write(Encoding.ASCII.GetBytes(pair.GetSeed() + "\n")));
         return new NodeKey(pair);
     }
 

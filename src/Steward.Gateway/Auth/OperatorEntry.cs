@@ -15,6 +15,10 @@ internal sealed partial record OperatorEntry(string Name, string Role, string Sh
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);
 
     /// <summary>The lower-case hex SHA-256 of a token's UTF-8 bytes.</summary>
+    /// <summary>A new token: 32 random bytes, base64url without padding.</summary>
+    public static string NewToken() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     /// <summary>What is wrong with this entry, or null when it is fine.</summary>

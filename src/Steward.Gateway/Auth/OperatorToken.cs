@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Steward.Core.Node;
 using Steward.Core.State;
@@ -26,15 +25,8 @@ internal static partial class OperatorToken
             return FromFile(path);
         }
         if (haveOperators) return null;
-        OwnerOnly.CreateFolder(options.ResolvedDataFolder);
-        var fresh = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        using (var file = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        {
-            file.Write(Encoding.UTF8.GetBytes(fresh + "\n"));
-        }
+        var fresh = OperatorEntry.NewToken();
+        OwnerOnly.WriteWhole(path, file => file.Write(Encoding.UTF8.GetBytes(fresh + "\n")));
         Log.Generated(logger, path);
         return fresh;
     }

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Steward.Core.Node;
+using Steward.Core.State;
 
 namespace Steward.Gateway.Auth;
 
@@ -44,26 +44,15 @@ internal sealed class OperatorsFile(string dataFolder)
         if (!OperatorRoles.All.Contains(role)) throw new ArgumentException($"role must be {string.Join(" or ", OperatorRoles.All)}, not '{role}'");
         var entries = Read().ToList();
         if (entries.Any(e => e.Name == name)) throw new ArgumentException($"operator '{name}' already exists in {Path}");
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = OperatorEntry.NewToken();
         entries.Add(new OperatorEntry(name, role, OperatorEntry.Hash(token)));
         Write(entries);
         return token;
     }
 
-    private void Write(List<OperatorEntry> entries)
+    private void Write(List<OperatorEntry> entries) => OwnerOnly.WriteWhole(Path, file =>
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var temporary = $"{Path}.{Environment.ProcessId}.tmp";
-        File.Delete(temporary);
-        using (var file = new FileStream(temporary, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        {
-            JsonSerializer.Serialize(file, entries, OperatorsJson.Default.ListOperatorEntry);
-            file.WriteByte((byte)'\n');
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temporary, Path, overwrite: true);
-    }
+        JsonSerializer.Serialize(file, entries, OperatorsJson.Default.ListOperatorEntry);
+        file.WriteByte((byte)'\n');
+    });
 }

@@ -1,4 +1,5 @@
 using Steward.Core.Node;
+using Steward.Core.State;
 using Steward.Core.Trust;
 
 namespace Steward.Gateway.Trust;
@@ -39,8 +40,7 @@ internal static class BrokerConfigCommand
             return Fail(e.Message);
         }
         if (output is null) Console.Out.Write(text);
-        else File.WriteAllText(output, text);
-        if (output is not null) File.SetUnixFileMode(output, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        else OwnerOnly.WriteWhole(output, file => file.Write(System.Text.Encoding.UTF8.GetBytes(text)));   // nats-server may reload it any time
         if (keys.Pending.Count > 0)
             Console.Error.WriteLine($"Steward.Gateway: not in it, waiting for approval: {string.Join(", ", keys.Pending.Keys)}");
         return 0;

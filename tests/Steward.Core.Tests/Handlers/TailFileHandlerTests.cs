@@ -9,13 +9,8 @@ public sealed class TailFileHandlerTests(NatsServerFixture broker)
     [Fact]
     public async Task REQTailFile_sends_new_lines_and_keeps_following_through_truncation_and_rotation()
     {
-        await using var nodes = await NodePair.StartAsync(broker.Url);
-        var log = Path.Combine(Directory.CreateTempSubdirectory("steward-tail-").FullName, "app.log");
-        await File.WriteAllTextAsync(log, "old line, before the tail started\n");
-        var id = (await nodes.Sender.Intake.AcceptAsync(new Message
-        {
-            ToNode = nodes.Receiver.NodeName, Method = Methods.TailFile, MethodArgs = [log], MethodTimeout = 60,
-        }))[0];
+        var (nodes, log, id) = await StartTailAsync("old line, before the tail started\n");
+        await using var running = nodes;
 
         await AppendUntilSeenAsync(nodes, id, log, "first");
         await File.WriteAllTextAsync(log, "");   // truncated, as by logrotate's copytruncate
@@ -30,13 +25,8 @@ public sealed class TailFileHandlerTests(NatsServerFixture broker)
     [Fact]
     public async Task A_line_longer_than_the_limit_is_sent_in_pieces_instead_of_held_in_memory()
     {
-        await using var nodes = await NodePair.StartAsync(broker.Url);
-        var log = Path.Combine(Directory.CreateTempSubdirectory("steward-tail-").FullName, "no-newlines.log");
-        await File.WriteAllTextAsync(log, "");
-        var id = (await nodes.Sender.Intake.AcceptAsync(new Message
-        {
-            ToNode = nodes.Receiver.NodeName, Method = Methods.TailFile, MethodArgs = [log], MethodTimeout = 60,
-        }))[0];
+        var (nodes, log, id) = await StartTailAsync("");
+        await using var running = nodes;
 
         // Keep appending a line that never ends until pieces of it arrive: without the limit, nothing ever would.
         await Until.TrueAsync("pieces of the endless line arrive", async () =>
@@ -47,6 +37,19 @@ public sealed class TailFileHandlerTests(NatsServerFixture broker)
 
         var pieces = (await OutputAsync(nodes, id)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.All(pieces, p => Assert.True(p.Length <= Steward.Core.Handlers.TailFileHandler.MaxLineBytes, $"a piece of {p.Length} bytes"));
+    }
+
+    /// <summary>Two nodes, a file holding <paramref name="content"/>, and a REQTailFile of it from the sender.</summary>
+    private async Task<(NodePair Nodes, string Log, long Id)> StartTailAsync(string content)
+    {
+        var nodes = await NodePair.StartAsync(broker.Url);
+        var log = Path.Combine(Directory.CreateTempSubdirectory("steward-tail-").FullName, "app.log");
+        await File.WriteAllTextAsync(log, content);
+        var id = (await nodes.Sender.Intake.AcceptAsync(new Message
+        {
+            ToNode = nodes.Receiver.NodeName, Method = Methods.TailFile, MethodArgs = [log], MethodTimeout = 60,
+        }))[0];
+        return (nodes, log, id);
     }
 
     // The tail starts at the end of the file at some moment: keep writing the line until a reply shows it.
