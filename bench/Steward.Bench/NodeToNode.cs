@@ -28,7 +28,7 @@ internal sealed class NodeToNode(string url, string durability) : IAsyncDisposab
 
     public async Task DeliverAsync(byte[] payload)
     {
-        var ids = await _sender!.Intake.AcceptAsync(new Message
+        var ids = await _sender!.Outbox.AcceptAsync(new Message
         {
             ToNode = _receiver!.NodeName, Method = Methods.None, ReplyMethod = Methods.None, Data = payload,
         });

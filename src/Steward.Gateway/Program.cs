@@ -1,51 +1,21 @@
 using Microsoft.AspNetCore.Authentication;
 using Steward.Gateway.Auth;
-using Serilog;
 using Steward.Core.Messages;
 using Steward.Core.Node;
 using Steward.Gateway.Hosting;
 using Steward.Gateway.Messages;
 using Steward.Gateway.Trust;
 
-if (StewardCommandLine.WantsHelp(args))
-{
-    Console.WriteLine(StewardCommandLine.Help("Steward.Gateway", "central",
-        "  --urls <urls>        where the gateway listens (default: http://127.0.0.1:8080)\n"));
-    Console.WriteLine();
-    Console.WriteLine(OperatorsCommand.Help);
-    Console.WriteLine();
-    Console.WriteLine(BrokerConfigCommand.Help);
-    return 0;
-}
-if (StewardCommandLine.SecretSwitch(args) is { } secret)
-{
-    Console.Error.WriteLine(StewardCommandLine.SecretRefused("Steward.Gateway", secret));
-    return 2;
-}
-if (OperatorsCommand.IsCommand(args)) return OperatorsCommand.Run(args);
-if (BrokerConfigCommand.IsCommand(args)) return BrokerConfigCommand.Run(args);
-if (StewardCommandLine.UnknownSwitch(args) is { } unknown)
-{
-    Console.Error.WriteLine($"Steward.Gateway: unknown switch {unknown}; see --help");
-    return 2;
-}
+var host = new StewardHost("Steward.Gateway", defaultNodeName: "central");
+var commands = $"{OperatorsCommand.Help}\n\n{BrokerConfigCommand.Help}";
+if (host.CheckCommandLine(args, "  --urls <urls>        where the gateway listens (default: http://127.0.0.1:8080)\n", "\n" + commands,
+        a => OperatorsCommand.IsCommand(a) ? OperatorsCommand.Run(a) : BrokerConfigCommand.IsCommand(a) ? BrokerConfigCommand.Run(a) : null) is { } stop)
+    return stop;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddCommandLine(args, StewardCommandLine.Switches.ToDictionary());
-var options = StewardConfiguration.Read(builder.Configuration, defaultNodeName: "central");
-if (StewardCommandLine.WantsPublicKey(args)) return NodeKeyCommand.Print(options);
-if (options.Problems() is [var first, ..])
-{
-    Console.Error.WriteLine($"Steward.Gateway: invalid configuration: {first}");
-    return 2;
-}
+if (host.Configure(builder, args, out var options) is { } stopped) return stopped;
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:8080");
 
-builder.Services.AddSerilog(log => log.ReadFrom.Configuration(builder.Configuration)
-    .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
-    .Enrich.FromLogContext()
-    .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
-builder.Services.AddStewardNode(options);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.TypeInfoResolverChain.Insert(0, StewardJson.Default);
@@ -88,15 +58,4 @@ app.MapMessageEndpoints();
 app.MapBatchEndpoints();
 app.MapNodeEndpoints();
 app.MapErrorEndpoints();
-try
-{
-    var node = app.Services.GetRequiredService<NodeRuntime>();
-    await app.RunAsync();
-    if (node.Unusable.IsCompleted) return 2;   // a configuration error the node logged as one line
-}
-catch (StewardStartupException e)
-{
-    Console.Error.WriteLine($"Steward.Gateway: {e.Message}");
-    return 2;
-}
-return 0;
+return await host.RunAsync(app);

@@ -78,7 +78,7 @@ public sealed class CrashRecoveryTests(NatsServerFixture broker)
         long id;
         await using (var relay = await HostProcess.StartAsync(HostProcess.Agent, relayArgs))
         {
-            id = (await ship1.Intake.AcceptAsync(new Steward.Core.Messages.Message
+            id = (await ship1.Outbox.AcceptAsync(new Steward.Core.Messages.Message
             {
                 ToNode = ship2Name, RelayViaNode = relayName, Method = "REQCliCommand", MethodArgs = _runs.Command("once"),
                 AckTimeout = 1, Retries = 100, RetryWait = 1, RelayReplyMethod = "REQNone",

@@ -35,7 +35,7 @@ public sealed class NodePair : IAsyncDisposable
     /// <summary>Sends <paramref name="message"/> to the receiver and waits until it is in <paramref name="state"/>.</summary>
     public async Task<long> SendAsync(Message message, string state = MessageStates.Done, TimeSpan? timeout = null)
     {
-        var id = (await Sender.Intake.AcceptAsync(message with { ToNode = Receiver.NodeName }))[0];
+        var id = (await Sender.Outbox.AcceptAsync(message with { ToNode = Receiver.NodeName }))[0];
         await Wait.ForStateAsync(Sender, id, state, timeout);
         return id;
     }

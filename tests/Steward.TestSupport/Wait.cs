@@ -9,8 +9,15 @@ public static class Wait
     public static async Task<OutboundMessage> ForStateAsync(NodeRuntime node, long id, string state, TimeSpan? timeout = null)
     {
         OutboundMessage? row = null;
-        await Until.TrueAsync($"message {id} on {node.NodeName} is {state} (it is {row?.State})", async () =>
-            (row = await node.Store.Queries.FindOutboundAsync(id, CancellationToken.None))?.State == state, timeout);
+        try
+        {
+            await Until.TrueAsync($"message {id} on {node.NodeName} is {state}", async () =>
+                (row = await node.Queries.FindOutboundAsync(id, CancellationToken.None))?.State == state, timeout);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; it is {row?.State ?? "not stored"} ({row?.LastError})", e);
+        }
         return row!;
     }
 

@@ -83,7 +83,7 @@ internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, I
             Reject(file, input.Summary);
             return;
         }
-        var ids = await node.Intake.AcceptInputAsync(input.Messages, LocalInput.File(file, content));
+        var ids = await node.Outbox.AcceptInputAsync(input.Messages, LocalInput.File(file, content));
         File.Delete(file);
         if (ids.Count == 0) Log.AlreadyTaken(logger, file);
         else Log.Accepted(logger, file, string.Join(",", ids));

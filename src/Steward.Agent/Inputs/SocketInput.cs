@@ -94,7 +94,7 @@ internal sealed partial class SocketInput(NodeRuntime node, ILogger<SocketInput>
         }
         else
         {
-            var ids = await node.Intake.AcceptAsync(parsed.Messages);
+            var ids = await node.Outbox.AcceptAsync(parsed.Messages);
             answer = JsonSerializer.Serialize(new SocketAnswer(ids, null), SocketJson.Default.SocketAnswer);
             Log.Accepted(logger, string.Join(",", ids));
         }

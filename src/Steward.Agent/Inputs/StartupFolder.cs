@@ -33,7 +33,7 @@ internal sealed partial class StartupFolder(NodeRuntime node, ILogger<StartupFol
                 Log.Invalid(logger, file, input.Summary);
                 continue;
             }
-            Log.Started(logger, file, string.Join(",", await node.Intake.AcceptAsync(input.Messages)));
+            Log.Started(logger, file, string.Join(",", await node.Outbox.AcceptAsync(input.Messages)));
         }
     }
 

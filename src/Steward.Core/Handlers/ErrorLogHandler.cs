@@ -1,6 +1,7 @@
 using System.Text;
 using Steward.Core.Messages;
 using Steward.Core.Node;
+using Steward.Core.Outbound;
 using Steward.Core.State;
 
 namespace Steward.Core.Handlers;
@@ -9,7 +10,7 @@ namespace Steward.Core.Handlers;
 /// <c>REQErrorLog</c> on central: keeps the line in the database, appends it to
 /// <c>data/errorLog/&lt;node&gt;/error.log</c>, and shows it on the stream of the message it concerns.
 /// </summary>
-internal sealed class ErrorLogHandler(NodeContext node, NodeStore store, NodeFiles files, TimeProvider time) : IMethodHandler
+internal sealed class ErrorLogHandler(NodeContext node, NodeStore store, Outbox outbox, NodeFiles files, TimeProvider time) : IMethodHandler
 {
     public string Method => Methods.ErrorLog;
 
@@ -22,17 +23,10 @@ internal sealed class ErrorLogHandler(NodeContext node, NodeStore store, NodeFil
             At = time.GetUtcNow().UtcDateTime, Node = message.FromNode!, Line = line, MessageFromNode = concerns?.FromNode, MessageId = concerns?.Id,
         }).ConfigureAwait(false);
         await files.WriteAsync(["errorLog", message.FromNode, "error.log"], Encoding.UTF8.GetBytes(line + "\n"), append: true, ct).ConfigureAwait(false);
-        // On the message's own stream only when it concerns one of ours that went to the reporting node (or we report
-        // on our own): what the report claims about the message is checked against the stored row, not believed.
-        if (concerns is { Id: > 0 } && concerns.FromNode == node.NodeName
-            && await store.Queries.FindOutboundAsync(concerns.Id, ct).ConfigureAwait(false) is { } row
-            && (row.ToNode == message.FromNode || message.FromNode == node.NodeName))
-        {
-            await store.AddEventAsync(concerns.Id, EventKinds.Error, message.FromNode!, line).ConfigureAwait(false);
-            // Our relayed message could not be delivered beyond the relay node: that is its end.
-            if (row.Method == Methods.Relay && row.ToNode == message.FromNode)
-                await store.SetStateAsync(concerns.Id, MessageStates.Failed, error: line).ConfigureAwait(false);
-        }
+        // On the message's own stream only when it concerns one of ours; the outbox checks the claim against its row.
+        if (concerns is { Id: > 0 } && concerns.FromNode == node.NodeName)
+            await outbox.RecordReportedErrorAsync(concerns.Id, message.FromNode!, line, failsIt: message.MethodArgs is [ErrorReport.Fails, ..], ct)
+                .ConfigureAwait(false);
         return HandlerResult.Empty;
     }
 }

@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using Steward.Core.Delivery;
+using Steward.Core.Outbound;
 using Steward.Core.Node;
 using Steward.Core.State;
 using Steward.Core.Trust;
@@ -12,32 +12,33 @@ public sealed class HandlerRegistry
     private readonly FrozenDictionary<string, IMethodHandler> _handlers;
     private readonly MethodSwitch _switch;
 
-    private HandlerRegistry(IEnumerable<IMethodHandler> handlers, IReadOnlyCollection<string> served, MethodSwitch methodSwitch)
+    /// <summary>The switch that stops and starts methods asks this registry which methods it serves.</summary>
+    private HandlerRegistry(Func<MethodSwitch, IEnumerable<IMethodHandler>> handlers, IReadOnlyCollection<string> served)
     {
-        _handlers = handlers.Where(h => served.Count == 0 || served.Contains(h.Method)).ToFrozenDictionary(h => h.Method, StringComparer.Ordinal);
-        _switch = methodSwitch;
+        _switch = new MethodSwitch(method => Find(method) is not null);
+        _handlers = handlers(_switch).Where(h => served.Count == 0 || served.Contains(h.Method)).ToFrozenDictionary(h => h.Method, StringComparer.Ordinal);
     }
 
     /// <summary>Every built-in handler, plus <paramref name="extra"/> ones (which replace a built-in of the same method).</summary>
     internal static HandlerRegistry Create(
-        NodeContext node, NodeStore store, CancellationRegistry<(string, long)> runningMethods, TimeProvider time,
+        NodeContext node, NodeStore store, Outbox outbox, CancellationRegistry<(string, long)> runningMethods, TimeProvider time,
         HttpClient http, Func<ProcessList> processes, IReadOnlyCollection<string> served, IEnumerable<IMethodHandler> extra, KeyRing keys,
         MethodRules rules)
     {
         var files = new NodeFiles(node);
-        var methodSwitch = new MethodSwitch();
-        HandlerRegistry? registry = null;
-        IMethodHandler[] builtIn =
-        [
-            new CliCommandHandler(), new ToFileAppendHandler(files), new ToFileHandler(files), new ToConsoleHandler(Console.Out),
-            new NoneHandler(), new ErrorLogHandler(node, store, files, time), new OpCancelHandler(runningMethods, store),
-            new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http), new CliCommandContHandler(time), new TailFileHandler(time),
-            new OpProcessListHandler(processes), new OpProcessStopHandler(methodSwitch, () => registry!),
-            new OpProcessStartHandler(methodSwitch, () => registry!), new HelloHandler(store, keys, time), new RelayHandler(),
-            new KeysUpdateHandler(keys), new AclUpdateHandler(rules),
-        ];
         var extraHandlers = extra.ToList();
-        return registry = new(builtIn.Where(b => extraHandlers.All(e => e.Method != b.Method)).Concat(extraHandlers), served, methodSwitch);
+        return new(methodSwitch =>
+        {
+            IMethodHandler[] builtIn =
+            [
+                new CliCommandHandler(), new ToFileAppendHandler(files), new ToFileHandler(files), new ToConsoleHandler(Console.Out),
+                new NoneHandler(), new ErrorLogHandler(node, store, outbox, files, time), new OpCancelHandler(runningMethods, store),
+                new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http), new CliCommandContHandler(time), new TailFileHandler(time),
+                new OpProcessListHandler(processes), new OpProcessStopHandler(methodSwitch), new OpProcessStartHandler(methodSwitch),
+                new HelloHandler(store, keys, time), new RelayHandler(), new KeysUpdateHandler(keys), new AclUpdateHandler(rules),
+            ];
+            return builtIn.Where(b => extraHandlers.All(e => e.Method != b.Method)).Concat(extraHandlers);
+        }, served);
     }
 
     /// <summary>The methods this node serves, stopped ones included.</summary>

@@ -7,7 +7,7 @@ namespace Steward.Core.Handlers;
 /// Which served methods an operator has stopped (<c>REQOpProcessStop</c>) on this node. A stopped method's messages are
 /// rejected with that reason until <c>REQOpProcessStart</c>. The Op methods themselves cannot be stopped.
 /// </summary>
-internal sealed class MethodSwitch
+internal sealed class MethodSwitch(Func<string, bool> isServed)
 {
     private readonly ConcurrentDictionary<string, bool> _stopped = new(StringComparer.Ordinal);
 
@@ -21,10 +21,10 @@ internal sealed class MethodSwitch
 
     public static bool CanStop(string method) => !method.StartsWith("REQOp", StringComparison.Ordinal);
 
-    /// <summary>Why <c>methodArgs[0]</c> of an Op message cannot be switched on <paramref name="registry"/>, or null.</summary>
-    public static string? Problem(Message message, HandlerRegistry registry) => message.MethodArgs switch
+    /// <summary>Why <c>methodArgs[0]</c> of an Op message cannot be switched here, or null.</summary>
+    public string? Problem(Message message) => message.MethodArgs switch
     {
-        [var method, ..] when registry.Find(method) is null => $"{method} is not served by this node",
+        [var method, ..] when !isServed(method) => $"{method} is not served by this node",
         [var method, ..] when !CanStop(method) => $"{method} cannot be stopped or started",
         [_, ..] => null,
         _ => $"{message.Method} needs a method name as methodArgs[0]",

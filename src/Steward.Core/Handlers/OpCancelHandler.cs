@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Steward.Core.Delivery;
+using Steward.Core.Node;
 using Steward.Core.Messages;
 using Steward.Core.State;
 
@@ -30,7 +30,7 @@ internal sealed class OpCancelHandler(CancellationRegistry<(string, long)> runni
             return new HandlerResult(Encoding.UTF8.GetBytes($"cancelled {id}"));
         // Not here yet (or long done): remember it as finished, so the message is ACKed but never run when it comes.
         var tombstone = new Message { FromNode = sender, Id = id, Method = Methods.OpCancel };
-        if (await store.AddInboundAsync(tombstone).ConfigureAwait(false)) await store.FinishInboundAsync(tombstone).ConfigureAwait(false);
+        if (await store.AddInboundAsync(tombstone, ct).ConfigureAwait(false)) await store.FinishInboundAsync(tombstone, ct).ConfigureAwait(false);
         return new HandlerResult(Encoding.UTF8.GetBytes($"message {id} is not running; it will not run"));
     }
 

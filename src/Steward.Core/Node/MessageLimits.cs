@@ -10,8 +10,8 @@ internal static class MessageLimits
         AckTimeout = Or(m.AckTimeout, o.DefaultAckTimeoutSeconds),
         Retries = Or(m.Retries, o.DefaultRetries),
         RetryWait = Or(m.RetryWait, o.DefaultRetryWaitSeconds),
-        ReplyACKTimeout = Or(m.ReplyACKTimeout, o.DefaultAckTimeoutSeconds),
-        ReplyRetries = Or(m.ReplyRetries, o.DefaultRetries),
+        ReplyACKTimeout = Or(m.ReplyACKTimeout, Or(m.AckTimeout, o.DefaultAckTimeoutSeconds)),
+        ReplyRetries = Or(m.ReplyRetries, Math.Max(o.DefaultReplyRetries, Or(m.Retries, o.DefaultRetries))),
         MethodTimeout = Or(m.MethodTimeout, o.DefaultMethodTimeoutSeconds),
         ReplyMethodTimeout = Or(m.ReplyMethodTimeout, o.DefaultMethodTimeoutSeconds),
     };

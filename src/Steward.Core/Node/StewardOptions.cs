@@ -61,6 +61,13 @@ public sealed class StewardOptions
     [Range(0, MessageValidator.MaxSeconds)] public int DefaultRetryWaitSeconds { get; set; } = 5;
     [Range(1, MessageValidator.MaxSeconds)] public int DefaultMethodTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// How often a reply (and an error report) is resent when its message names no <c>replyRetries</c>: with the backoff
+    /// capped at 4 × ACKTimeout, 500 tries keep a reply coming for about 7 hours of outage, and a retrying message costs
+    /// one row however long it retries. A request is resent <c>retries</c> times; its reply at least as patiently.
+    /// </summary>
+    [Range(0, MessageValidator.MaxRetries)] public int DefaultReplyRetries { get; set; } = 500;
+
     /// <summary>SQLite's <c>synchronous</c> level; <c>FULL</c> by default because edge devices lose power.</summary>
     [Required, RegularExpression("^(OFF|NORMAL|FULL|EXTRA)$", ErrorMessage = "Durability must be OFF, NORMAL, FULL or EXTRA")]
     public string Durability { get; set; } = "FULL";

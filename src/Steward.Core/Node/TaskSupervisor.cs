@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace Steward.Core.Node;
@@ -15,8 +16,12 @@ internal sealed partial class TaskSupervisor(TimeProvider time, ILogger logger) 
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Task, bool> _running = new();
 
-    /// <summary>Called with what crashed and a description, e.g. to send it to central's error log; not while stopping.</summary>
-    public Action<string, string>? OnCrash { get; set; }
+    // Bounded: a crash storm keeps the latest reports, never grows memory.
+    private readonly Channel<(string What, string Text)> _crashes = Channel.CreateBounded<(string, string)>(
+        new BoundedChannelOptions(100) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    /// <summary>What crashed and a description, e.g. for central's error log; nothing while stopping.</summary>
+    public ChannelReader<(string What, string Text)> Crashes => _crashes.Reader;
 
     public CancellationToken Stopping => _stopping.Token;
 
@@ -80,7 +85,7 @@ internal sealed partial class TaskSupervisor(TimeProvider time, ILogger logger) 
 
     private void Report(string what, string text)
     {
-        if (!_stopping.IsCancellationRequested) OnCrash?.Invoke(what, text);
+        if (!_stopping.IsCancellationRequested) _crashes.Writer.TryWrite((what, text));
     }
 
     /// <summary>Cancels every task without waiting, e.g. before closing what they use.</summary>

@@ -40,8 +40,8 @@ public sealed partial class AuditLog : IAsyncDisposable
         _writer = Task.Run(WriteAllAsync);
     }
 
-    public ValueTask AppendAsync(string direction, Message message, string? operatorName = null) =>
-        _entries.Writer.WriteAsync(new AuditEntry(_time.GetUtcNow(), direction, message, operatorName));
+    public ValueTask AppendAsync(string direction, Message message, string? operatorName = null, CancellationToken ct = default) =>
+        _entries.Writer.WriteAsync(new AuditEntry(_time.GetUtcNow(), direction, message, operatorName), ct);
 
     private async Task WriteAllAsync()
     {

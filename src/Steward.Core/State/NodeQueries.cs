@@ -5,7 +5,7 @@ using Steward.Core.Messages;
 namespace Steward.Core.State;
 
 /// <summary>Reads of a node's state. Each opens its own context: WAL lets readers run beside the writer.</summary>
-public sealed class NodeQueries
+internal sealed class NodeQueries : IOperatorQueries
 {
     private readonly Func<StewardDb> _open;
 

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Steward.Core.Messages;
+using Steward.Core.Outbound;
 
 namespace Steward.Core.State;
 
@@ -10,7 +11,7 @@ namespace Steward.Core.State;
 /// A node's durable state. Every write goes through the group-commit queue and returns once committed; reads are in
 /// <see cref="Queries"/>.
 /// </summary>
-public sealed class NodeStore : IAsyncDisposable
+internal sealed class NodeStore : IAsyncDisposable
 {
     private readonly SqliteConnection _writer;
     private readonly WriteQueue _writes;
@@ -41,56 +42,91 @@ public sealed class NodeStore : IAsyncDisposable
     private DateTime Now => _time.GetUtcNow().UtcDateTime;
 
     /// <summary>
-    /// Gives each message its id and stores it as queued; when <paramref name="finishing"/> is given, marks that received
-    /// message done in the same transaction, so a crash can never both lose its reply and run it again.
+    /// Gives each message of <paramref name="batch"/> its id and stores it as queued, in one commit with what the batch
+    /// completes: the received message it finishes (so a crash can never both lose its reply and run it again), the reply
+    /// it records against the message that reply answers, or the local input it takes (nothing is stored when that input
+    /// was taken before).
     /// </summary>
-    /// <para>With <paramref name="asBatch"/>, the messages form one fan-out whose id is the first message's.</para>
-    /// <para>With <paramref name="input"/> (a local input such as an inbox file), nothing is stored when that input was
-    /// taken before: a node that crashed after storing its messages but before removing the file sends them only once.</para>
-    public async Task<IReadOnlyList<Message>> AddOutboundAsync(
-        IReadOnlyList<Message> messages, Message? finishing = null, bool asBatch = false, LocalInput? input = null)
+    public async Task<IReadOnlyList<Message>> AddOutboundAsync(OutboundBatch batch, CancellationToken ct)
     {
-        var stored = await _writes.EnqueueAsync(hot =>
+        var (stored, reply) = await _writes.EnqueueAsync(hot =>
         {
             var now = Now;
-            long? batchId = null;
-            if (input is not null)
+            if (batch.Input is { } input)
             {
-                if (!hot.InsertInbound(LocalInput.Source, input.Key, input.Kind, input.Name, now)) return [];
+                if (!hot.InsertInbound(LocalInput.Source, input.Key, input.Kind, input.Name, now)) return ([], null);
                 hot.FinishInbound(LocalInput.Source, input.Key, now);
             }
-            if (finishing is not null) hot.FinishInbound(finishing.FromNode!, finishing.Id, now);
-            return messages.Select(m =>
+            if (batch.Finishing is { } finishing) hot.FinishInbound(finishing.FromNode!, finishing.Id, now);
+            var recorded = batch.Reply is { } reply ? RecordReply(hot, reply, now) : null;
+            long? batchId = null;
+            var messages = batch.Messages.Select(m =>
             {
                 var message = m with { Id = hot.NextId() };
-                if (asBatch) batchId ??= message.Id;
+                if (batch.AsBatch) batchId ??= message.Id;
                 hot.InsertOutbound(message.Id, message.ToNode!, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), MessageStates.Queued, batchId, now);
                 hot.InsertEvent(StateEvent(message.Id, message.ToNode!, MessageStates.Queued, attempt: null, error: null, now));
                 return message;
             }).ToList();
-        }).ConfigureAwait(false);
+            return (messages, recorded);
+        }, ct).ConfigureAwait(false);
         foreach (var message in stored) Signals.Notify(message.Id);
+        if (reply is var (id, batchId, state))
+        {
+            Notify(id, batchId);
+            if (state is not null) StateChanged?.Invoke(id, state);
+        }
         return stored;
     }
 
+    /// <summary>
+    /// The reply as an event of the message it answers, and that message's move to replied, then to done with the last
+    /// reply: the operator sees every state, all from one commit.
+    /// </summary>
+    private static (long Id, long? BatchId, string? State)? RecordReply(HotWrites hot, RecordedReply reply, DateTime now)
+    {
+        if (hot.FindOutbound(reply.AnsweredId) is not { } row) return null;
+        hot.InsertEvent(new MessageEvent
+        {
+            MessageId = reply.AnsweredId, Kind = EventKinds.Reply, Node = reply.FromNode, At = now, ExitCode = reply.ExitCode, Output = reply.Output,
+        });
+        string? moved = null;
+        foreach (var state in reply.Last ? [MessageStates.Replied, MessageStates.Done] : new[] { MessageStates.Replied })
+        {
+            if (!MessageStates.CanMove(row.State, state)) continue;
+            MoveState(hot, reply.AnsweredId, row, state, attempt: null, error: null, now);
+            row = row with { State = state };
+            moved = state;
+        }
+        return (reply.AnsweredId, row.BatchId, moved);
+    }
+
     /// <summary>Moves an outbound message to <paramref name="state"/>; false when it had already moved past it or ended.</summary>
-    public async Task<bool> SetStateAsync(long id, string state, int? attempt = null, string? error = null)
+    public async Task<bool> SetStateAsync(long id, string state, int? attempt = null, string? error = null, CancellationToken ct = default)
     {
         var (moved, batchId) = await _writes.EnqueueAsync(hot =>
         {
             if (hot.FindOutbound(id) is not { } row || !MessageStates.CanMove(row.State, state)) return (false, null);
-            var now = Now;
-            hot.UpdateOutbound(id, state, attempt, error, now);
-            hot.InsertEvent(StateEvent(id, row.ToNode, state, attempt, error, now));
+            MoveState(hot, id, row, state, attempt, error, Now);
             return (true, row.BatchId);
-        }).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
         Notify(id, batchId);
         if (moved) StateChanged?.Invoke(id, state);
         return moved;
     }
 
+    /// <summary>
+    /// Updates the row, and adds a state event only when the state changes: a message retrying for days costs its row
+    /// and one event, not one event per attempt.
+    /// </summary>
+    private static void MoveState(HotWrites hot, long id, (string State, string ToNode, long? BatchId) row, string state, int? attempt, string? error, DateTime now)
+    {
+        hot.UpdateOutbound(id, state, attempt, error, now);
+        if (row.State != state) hot.InsertEvent(StateEvent(id, row.ToNode, state, attempt, error, now));
+    }
+
     /// <summary>Records what came back for outbound message <paramref name="id"/>: reply output or a reported error.</summary>
-    public async Task AddEventAsync(long id, string kind, string node, string? output, int? exitCode = null)
+    public async Task AddEventAsync(long id, string kind, string node, string? output, int? exitCode = null, CancellationToken ct = default)
     {
         var batchId = await _writes.EnqueueAsync(hot =>
         {
@@ -101,20 +137,20 @@ public sealed class NodeStore : IAsyncDisposable
                 Output = kind == EventKinds.Error ? null : output, Error = kind == EventKinds.Error ? output : null,
             });
             return row.BatchId;
-        }).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
         Notify(id, batchId);
     }
 
     /// <summary>Stores a received message; false when <c>(fromNode, id)</c> was seen before, so it must not run again.</summary>
-    public Task<bool> AddInboundAsync(Message message) => _writes.EnqueueAsync(hot =>
-        hot.InsertInbound(message.FromNode!, message.Id, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), Now));
+    public Task<bool> AddInboundAsync(Message message, CancellationToken ct = default) => _writes.EnqueueAsync(hot =>
+        hot.InsertInbound(message.FromNode!, message.Id, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), Now), ct);
 
     /// <summary>
     /// Stores a received message and, in the same commit, a mark of what it must be the only one of: the origin
     /// <c>(fromNode, id)</c> of a relayed message, or <c>(sender + request, replySeq)</c> of a reply. The same thing again
     /// under a new id (a relay forwarding twice, a reply position sent twice) is caught as a replay.
     /// </summary>
-    public Task<Arrival> AddMarkedAsync(Message message, string markNode, long markId) => _writes.EnqueueAsync(hot =>
+    public Task<Arrival> AddMarkedAsync(Message message, string markNode, long markId, CancellationToken ct = default) => _writes.EnqueueAsync(hot =>
     {
         var now = Now;
         if (hot.InsertInbound(markNode, markId, MarkMethod, "{}", now))
@@ -124,11 +160,12 @@ public sealed class NodeStore : IAsyncDisposable
                 ? Arrival.New : Arrival.Duplicate;
         }
         return hot.HasInbound(message.FromNode!, message.Id) ? Arrival.Duplicate : Arrival.Replayed;
-    });
+    }, ct);
 
     private const string MarkMethod = "(mark)";
 
-    public Task FinishInboundAsync(Message message) => _writes.EnqueueAsync(hot => hot.FinishInbound(message.FromNode!, message.Id, Now));
+    public Task FinishInboundAsync(Message message, CancellationToken ct = default) =>
+        _writes.EnqueueAsync(hot => hot.FinishInbound(message.FromNode!, message.Id, Now), ct);
 
     public Task SawNodeAsync(NodeEntry node) => _writes.EnqueueAsync(hot => hot.SawNode(node));
 
@@ -147,7 +184,7 @@ public sealed class NodeStore : IAsyncDisposable
     }
 
     /// <summary>Forgets finished received messages older than <paramref name="age"/>: the bound on the duplicate memory.</summary>
-    public Task<int> ForgetInboundOlderThanAsync(TimeSpan age) => _writes.EnqueueAsync(hot => hot.ForgetInbound(Now - age));
+    public Task<int> ForgetInboundOlderThanAsync(TimeSpan age, CancellationToken ct = default) => _writes.EnqueueAsync(hot => hot.ForgetInbound(Now - age), ct);
 
     private static MessageEvent StateEvent(long id, string node, string state, int? attempt, string? error, DateTime now) =>
         new() { MessageId = id, Kind = EventKinds.State, Node = node, State = state, Attempt = attempt, Error = error, At = now };

@@ -26,15 +26,18 @@ internal sealed partial class WriteQueue : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Runs <paramref name="apply"/> inside the batch's transaction; its result is handed back once committed.</summary>
-    public Task<T> EnqueueAsync<T>(Func<HotWrites, T> apply)
+    /// <summary>
+    /// Runs <paramref name="apply"/> inside the batch's transaction; its result is handed back once committed. A write
+    /// whose <paramref name="ct"/> fired before its batch began is not applied (the task is cancelled); once applied, it commits.
+    /// </summary>
+    public Task<T> EnqueueAsync<T>(Func<HotWrites, T> apply, CancellationToken ct = default)
     {
-        var write = new Write<T>(apply);
+        var write = new Write<T>(apply, ct);
         ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
         return write.Completion.Task;
     }
 
-    public Task EnqueueAsync(Action<HotWrites> apply) => EnqueueAsync<bool>(hot => { apply(hot); return true; });
+    public Task EnqueueAsync(Action<HotWrites> apply, CancellationToken ct = default) => EnqueueAsync<bool>(hot => { apply(hot); return true; }, ct);
 
     private async Task RunAsync()
     {
@@ -86,12 +89,24 @@ internal sealed partial class WriteQueue : IAsyncDisposable
         public abstract void Fail(Exception ex);
     }
 
-    private sealed class Write<T>(Func<HotWrites, T> apply) : Write
+    private sealed class Write<T>(Func<HotWrites, T> apply, CancellationToken ct) : Write
     {
         private T? _result;
+        private bool _skipped;
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public override void Apply(HotWrites hot) => _result = apply(hot);
-        public override void Commit() => Completion.TrySetResult(_result!);
+
+        public override void Apply(HotWrites hot)
+        {
+            _skipped = ct.IsCancellationRequested;
+            if (!_skipped) _result = apply(hot);
+        }
+
+        public override void Commit()
+        {
+            if (_skipped) Completion.TrySetCanceled(ct);
+            else Completion.TrySetResult(_result!);
+        }
+
         public override void Fail(Exception ex) => Completion.TrySetException(ex);
     }
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Steward.Core.Delivery;
+using Steward.Core.Inbound;
 using Steward.Core.Handlers;
 using Steward.Core.Messages;
+using Steward.Core.Relay;
 using Steward.Core.State;
 
 namespace Steward.Core.Trust;
@@ -105,7 +106,7 @@ internal sealed class ArrivalCheck(
     /// <summary>On the relay node: the message to forward must be signed by the node that asks for the relay.</summary>
     private string? RelayedProblem(Message relay)
     {
-        if (RelayHandler.Unwrap(relay) is not { } original) return null;   // the handler's refusal names what is missing
+        if (RelayPolicy.Unwrap(relay) is not { } original) return null;   // the handler's refusal names what is missing
         if (original.FromNode != relay.FromNode || original.Id != relay.Id) return "the message to relay is not the relay sender's own";
         return SignatureProblem(original, relay.Data!) is { } problem ? $"the message to relay: {problem}" : null;
     }
@@ -123,16 +124,15 @@ internal sealed class ArrivalCheck(
             return (await queries.HasInboundAsync(reply.FromNode!, reply.Id, ct).ConfigureAwait(false)
                 ? null : $"message {id} is {row.State}: it takes no more replies", false);
         var sent = JsonSerializer.Deserialize(row.Json, StewardJson.Default.Message)!;
-        return (AskedForProblem(reply, sent, id), sent.PreviousMessage?.Method == Methods.Relay);
+        return (AskedForProblem(reply, sent, id), RelayPolicy.AnswersForward(sent));
     }
 
     /// <summary>Whether the reply is what <paramref name="sent"/> asked for; for a relayed message, signed by its far node.</summary>
     private string? AskedForProblem(Message reply, Message sent, long id)
     {
-        var relayed = sent.Method == Methods.Relay ? RelayHandler.Unwrap(sent) : null;
+        var relayed = sent.Method == Methods.Relay ? RelayPolicy.Unwrap(sent) : null;
         var asked = relayed is { } original
-            ? (Method: original.RelayReplyMethod ?? Methods.DefaultReply, Args: original.ReplyMethodArgs, original.Directory,
-                FileName: original.FileName ?? $"{original.Method}.log")
+            ? RelayPolicy.AskedReply(original)
             : (Method: Replies.MethodFor(sent), Args: sent.ReplyMethodArgs, sent.Directory, sent.FileName);
         if (!Streams(relayed ?? sent) && (reply.ReplySeq != 0 || !reply.ReplyLast))
             return $"message {id} takes one reply (replySeq 0, replyLast), not replySeq {reply.ReplySeq}";

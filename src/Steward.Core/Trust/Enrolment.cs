@@ -1,5 +1,5 @@
 using Steward.Core.Handlers;
-using Steward.Core.Node;
+using Steward.Core.Outbound;
 
 namespace Steward.Core.Trust;
 
@@ -12,9 +12,9 @@ public enum EnrolmentOutcome { Enrolled, NothingPending, BadKey, Pinned, Already
 public sealed class Enrolment
 {
     private readonly KeyRing _keys;
-    private readonly MessageIntake _intake;
+    private readonly Outbox _outbox;
 
-    internal Enrolment(KeyRing keys, MessageIntake intake) => (_keys, _intake) = (keys, intake);
+    internal Enrolment(KeyRing keys, Outbox outbox) => (_keys, _outbox) = (keys, outbox);
 
     /// <summary>Approves <paramref name="publicKey"/> for <paramref name="node"/>, or the key it presented in its hello when null.</summary>
     public async Task<(EnrolmentOutcome Outcome, string? Key)> ApproveAsync(string node, string? publicKey)
@@ -25,7 +25,7 @@ public sealed class Enrolment
         if (key is null) return (EnrolmentOutcome.NothingPending, null);
         if (!NodeKey.IsValidPublicKey(key)) return (EnrolmentOutcome.BadKey, key);
         if (!_keys.Enroll(node, key)) return (EnrolmentOutcome.Pinned, _keys.KeyOf(node));
-        await _intake.AcceptAsync(KeysUpdateHandler.For(node, _keys)).ConfigureAwait(false);
+        await _outbox.AcceptAsync(KeysUpdateHandler.For(node, _keys)).ConfigureAwait(false);
         return (EnrolmentOutcome.Enrolled, key);
     }
 }

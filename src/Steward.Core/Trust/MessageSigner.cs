@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Steward.Core.Handlers;
 using Steward.Core.Messages;
+using Steward.Core.Relay;
 
 namespace Steward.Core.Trust;
 
@@ -13,7 +14,7 @@ public sealed class MessageSigner(NodeKey key)
     /// </summary>
     public byte[] Encode(Message message)
     {
-        if (message.Method == Methods.Relay && RelayHandler.Unwrap(message) is { } original)
+        if (message.Method == Methods.Relay && RelayPolicy.Unwrap(message) is { } original)
             message = message with { Data = Encode(original with { Id = message.Id, FromNode = message.FromNode, CreatedAt = message.CreatedAt }) };
         return SignedJson.Seal(JsonSerializer.SerializeToUtf8Bytes(message with { Signature = null }, StewardJson.Default.Message), key);
     }

@@ -21,13 +21,13 @@ internal static class ErrorEndpoints
     {
         if (limit is < 1 or > 1000)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit must be between 1 and 1000"] });
-        return TypedResults.Ok(await node.Store.Queries.ErrorsAsync(after ?? 0, ct, limit ?? 100));
+        return TypedResults.Ok(await node.Queries.ErrorsAsync(after ?? 0, ct, limit ?? 100));
     }
 
     internal static EventStream<ErrorEntry> Stream([FromHeader(Name = "Last-Event-ID")] long? lastEventId, NodeRuntime node, StewardOptions options, CancellationToken ct)
     {
-        var queries = node.Store.Queries;
-        var feed = LiveFeed.ReadAsync(node.Store.Signals, EventSignals.ErrorLog, lastEventId ?? 0, (after, c) => queries.ErrorsAsync(after, c, LiveFeed.PageSize), e => e.Seq,
+        var queries = node.Queries;
+        var feed = LiveFeed.ReadAsync(node.Signals, EventSignals.ErrorLog, lastEventId ?? 0, (after, c) => queries.ErrorsAsync(after, c, LiveFeed.PageSize), e => e.Seq,
             _ => Task.FromResult(false), ct);
         return new EventStream<ErrorEntry>(feed, e => ("error", e.Seq), StewardJson.Default.ErrorEntry, TimeSpan.FromSeconds(options.SseHeartbeatSeconds));
     }

@@ -15,7 +15,7 @@ internal static class HealthEndpoints
 
     internal static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> CheckAsync(NodeRuntime node, CancellationToken ct)
     {
-        var report = new HealthReport(node.NodeName, node.Broker.ConnectionState == NatsConnectionState.Open, await node.Store.Queries.IsWritableAsync(ct));
+        var report = new HealthReport(node.NodeName, node.Broker.ConnectionState == NatsConnectionState.Open, await node.Queries.IsWritableAsync(ct));
         return report is { BrokerConnected: true, DatabaseWritable: true }
             ? TypedResults.Ok(report)
             : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);

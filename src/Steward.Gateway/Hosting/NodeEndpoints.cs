@@ -37,7 +37,7 @@ internal static partial class NodeEndpoints
     internal static async Task<Ok<IReadOnlyList<NodeView>>> ListAsync(NodeRuntime node, StewardOptions options, TimeProvider time, CancellationToken ct)
     {
         var onlineSince = time.GetUtcNow().UtcDateTime - TimeSpan.FromSeconds(2 * options.HelloIntervalSeconds);
-        var seen = (await node.Store.Queries.NodesAsync(ct)).ToDictionary(n => n.Name, StringComparer.Ordinal);
+        var seen = (await node.Queries.NodesAsync(ct)).ToDictionary(n => n.Name, StringComparer.Ordinal);
         var (known, pending) = (node.Keys.Known, node.Keys.Pending);
         var names = seen.Keys.Concat(known.Keys).Concat(pending.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         return TypedResults.Ok<IReadOnlyList<NodeView>>(names.Select(name => seen.GetValueOrDefault(name) is { } n

@@ -39,16 +39,16 @@ internal static class BatchEndpoints
         if (body.Errors.Count > 0) return TypedResults.ValidationProblem(body.Errors);
         if (body.IsArray || body.Messages is not [var message])
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a batch is one message object with toHosts or toNodes"] });
-        var stored = await node.Intake.AcceptMessagesAsync([message], asBatch: true, operatorName: user.Identity?.Name);
+        var stored = await node.Outbox.AcceptMessagesAsync([message], asBatch: true, operatorName: user.Identity?.Name, ct: ct);
         OperatorLog.Posted(log, user.Identity?.Name, stored.Select(m => m.Id).ToList());
         var batchId = stored[0].Id;
         return TypedResults.Accepted($"/batches/{batchId}",
-            new BatchAccepted(batchId, stored.ToDictionary(Destination, m => m.Id, StringComparer.Ordinal), $"/batches/{batchId}"));
+            new BatchAccepted(batchId, stored.ToDictionary(Steward.Core.Relay.RelayPolicy.Destination, m => m.Id, StringComparer.Ordinal), $"/batches/{batchId}"));
     }
 
     internal static async Task<Results<Ok<BatchView>, ProblemHttpResult>> GetAsync(long id, NodeRuntime node, CancellationToken ct)
     {
-        var messages = await node.Store.Queries.BatchAsync(id, ct);
+        var messages = await node.Queries.BatchAsync(id, ct);
         if (messages.Count == 0) return NotFound(id);
         int Count(string state) => messages.Count(m => m.State == state);
         var summary = new BatchSummary(messages.Count, Count(MessageStates.Done), Count(MessageStates.Failed), Count(MessageStates.Rejected),
@@ -59,16 +59,12 @@ internal static class BatchEndpoints
     internal static async Task<Results<EventStream<MessageEvent>, ProblemHttpResult>> StreamEventsAsync(
         long id, [FromHeader(Name = "Last-Event-ID")] long? lastEventId, NodeRuntime node, StewardOptions options, CancellationToken ct)
     {
-        if ((await node.Store.Queries.BatchAsync(id, ct)).Count == 0) return NotFound(id);
-        var queries = node.Store.Queries;
-        var feed = LiveFeed.ReadAsync(node.Store.Signals, id, lastEventId ?? 0, (after, c) => queries.BatchEventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq,
+        if ((await node.Queries.BatchAsync(id, ct)).Count == 0) return NotFound(id);
+        var queries = node.Queries;
+        var feed = LiveFeed.ReadAsync(node.Signals, id, lastEventId ?? 0, (after, c) => queries.BatchEventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq,
             async c => (await queries.BatchAsync(id, c)).All(m => MessageStates.IsFinal(m.State)), ct);
         return MessageEndpoints.Stream(feed, options);
     }
-
-    /// <summary>The node a message is for; for a relayed one, the far node rather than the relay.</summary>
-    private static string Destination(Steward.Core.Messages.Message m) =>
-        m.Method == Steward.Core.Messages.Methods.Relay && Steward.Core.Handlers.RelayHandler.Unwrap(m) is { ToNode: { } far } ? far : m.ToNode!;
 
     private static ProblemHttpResult NotFound(long id) =>
         TypedResults.Problem($"no batch with id {id} was sent from this node", statusCode: StatusCodes.Status404NotFound, title: "Unknown batch");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Steward.Core.Messages;
 using Steward.Core.Node;
+using Steward.Core.Outbound;
 using Steward.Core.State;
 using Steward.Gateway.Auth;
 using Steward.Gateway.Hosting;
@@ -38,7 +39,7 @@ internal static class MessageEndpoints
         var body = await MessageBody.ReadAsync(request, options, ct);
         if (body.TooLarge) return MessageBody.TooLargeProblem(body);
         if (body.Errors.Count > 0) return TypedResults.ValidationProblem(body.Errors);
-        var ids = (await node.Intake.AcceptMessagesAsync(body.Messages, operatorName: user.Identity?.Name)).Select(m => m.Id).ToList();
+        var ids = (await node.Outbox.AcceptMessagesAsync(body.Messages, operatorName: user.Identity?.Name, ct: ct)).Select(m => m.Id).ToList();
         OperatorLog.Posted(log, user.Identity?.Name, ids);
         var links = ids.Select(id => $"/messages/{id}").ToList();
         return TypedResults.Accepted(links[0], new AcceptedMessages(ids, links));
@@ -46,7 +47,7 @@ internal static class MessageEndpoints
 
     internal static async Task<Results<Ok<MessageView>, ProblemHttpResult>> GetAsync(long id, NodeRuntime node, CancellationToken ct)
     {
-        if (await node.Store.Queries.FindOutboundAsync(id, ct) is not { } row) return NotFound(id);
+        if (await node.Queries.FindOutboundAsync(id, ct) is not { } row) return NotFound(id);
         return TypedResults.Ok(await ViewAsync(row, node, ct));
     }
 
@@ -57,17 +58,17 @@ internal static class MessageEndpoints
             case CancelOutcome.NotFound:
                 return NotFound(id);
             case CancelOutcome.AlreadyFinal:
-                var final = await node.Store.Queries.FindOutboundAsync(id, ct);
+                var final = await node.Queries.FindOutboundAsync(id, ct);
                 return TypedResults.Problem($"message {id} is already {final?.State}; only a message still on its way or running can be cancelled",
                     statusCode: StatusCodes.Status409Conflict, title: "Message already final");
             default:
-                return TypedResults.Ok(await ViewAsync((await node.Store.Queries.FindOutboundAsync(id, ct))!, node, ct));
+                return TypedResults.Ok(await ViewAsync((await node.Queries.FindOutboundAsync(id, ct))!, node, ct));
         }
     }
 
     private static async Task<MessageView> ViewAsync(OutboundMessage row, NodeRuntime node, CancellationToken ct)
     {
-        var events = await node.Store.Queries.EventsAsync(row.Id, afterSeq: 0, ct);
+        var events = await node.Queries.EventsAsync(row.Id, afterSeq: 0, ct);
         var replies = events.Where(e => e.Kind == EventKinds.Reply).Select(e => e.Output ?? "").ToList();
         return new MessageView(row.Id, row.ToNode, row.Method, row.State, row.Attempts, row.LastError, row.CreatedAt, row.UpdatedAt, replies, events);
     }
@@ -76,16 +77,16 @@ internal static class MessageEndpoints
     {
         if (query.Problems() is { Count: > 0 } problems) return TypedResults.ValidationProblem(problems);
         var limit = query.Limit ?? 50;
-        var rows = await node.Store.Queries.ListOutboundAsync(query.Node, query.State, query.Method, query.After, limit, ct);
+        var rows = await node.Queries.ListOutboundAsync(query.Node, query.State, query.Method, query.After, limit, ct);
         return TypedResults.Ok(new MessagePage(rows.Select(MessageSummary.Of).ToList(), rows.Count == limit ? rows[^1].Id : null));
     }
 
     internal static async Task<Results<EventStream<MessageEvent>, ProblemHttpResult>> StreamEventsAsync(
         long id, [FromHeader(Name = "Last-Event-ID")] long? lastEventId, NodeRuntime node, StewardOptions options, CancellationToken ct)
     {
-        if (await node.Store.Queries.FindOutboundAsync(id, ct) is null) return NotFound(id);
-        var queries = node.Store.Queries;
-        var feed = LiveFeed.ReadAsync(node.Store.Signals, id, lastEventId ?? 0, (after, c) => queries.EventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq,
+        if (await node.Queries.FindOutboundAsync(id, ct) is null) return NotFound(id);
+        var queries = node.Queries;
+        var feed = LiveFeed.ReadAsync(node.Signals, id, lastEventId ?? 0, (after, c) => queries.EventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq,
             async c => await queries.FindOutboundAsync(id, c) is { } row && MessageStates.IsFinal(row.State), ct);
         return Stream(feed, options);
     }

@@ -82,7 +82,7 @@ public sealed class LeastPrivilegeBrokerTests : IAsyncLifetime
     /// <summary>central sends ship2 a command and waits until it is done: the legitimate path works meanwhile.</summary>
     private async Task<long> CentralRunsOnShip2Async(string mark)
     {
-        var id = (await _central.Intake.AcceptAsync(new Message { ToNode = _ship2Name, Method = Methods.CliCommand, MethodArgs = _runs.Command(mark) }))[0];
+        var id = (await _central.Outbox.AcceptAsync(new Message { ToNode = _ship2Name, Method = Methods.CliCommand, MethodArgs = _runs.Command(mark) }))[0];
         await Wait.ForStateAsync(_central, id, "done", TimeSpan.FromSeconds(30));
         return id;
     }
@@ -133,7 +133,7 @@ public sealed class LeastPrivilegeBrokerTests : IAsyncLifetime
         await AssertRefusedByTheBrokerAsync(_ship2Name, Methods.CliCommand,
             _attacker.Sign(FromShip1(_ship2Name, Methods.CliCommand, _runs.Command("direct"))));
         var relayed = FromShip1(_ship2Name, Methods.CliCommand, _runs.Command("relayed")) with { RelayViaNode = _centralName };
-        await AssertRefusedByTheBrokerAsync(_centralName, Methods.Relay, _attacker.Sign(Core.Handlers.RelayHandler.Wrap(relayed)));
+        await AssertRefusedByTheBrokerAsync(_centralName, Methods.Relay, _attacker.Sign(Core.Relay.RelayPolicy.Wrap(relayed)));
 
         await CentralRunsOnShip2Async("legitimate");
         Assert.Equal(["legitimate"], _runs.Lines);

@@ -21,11 +21,11 @@ public sealed class BrokerPermissionsTests : IAsyncLifetime
         await using var ship1 = await TestNode.StartAsync(_broker.Url, "ship1", As("ship1"));
         await using var ship2 = await TestNode.StartAsync(_broker.Url, "ship2", As("ship2"));
 
-        var direct = (await ship1.Intake.AcceptAsync(new Message
+        var direct = (await ship1.Outbox.AcceptAsync(new Message
         {
             ToNode = "ship2", Method = Methods.CliCommand, MethodArgs = _runs.Command("direct"), AckTimeout = 1, Retries = 1, RetryWait = 1,
         }))[0];
-        var relayed = (await ship1.Intake.AcceptAsync(new Message
+        var relayed = (await ship1.Outbox.AcceptAsync(new Message
         {
             ToNode = "ship2", RelayViaNode = "central", Method = Methods.CliCommand, MethodArgs = _runs.Command("relayed"), RelayReplyMethod = Methods.None,
         }))[0];

@@ -26,7 +26,7 @@ public sealed class BrokerRestartTests : IAsyncLifetime
             Data = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{i}\n")), AckTimeout = 2, Retries = 30, RetryWait = 1,
         });
 
-        await sender.Intake.AcceptAsync(messages);
+        await sender.Outbox.AcceptAsync(messages);
         await Wait.ForCountAsync(sender, MessageStates.Done, 100);
         await _broker.RestartAsync();
 

@@ -15,7 +15,7 @@ public sealed class GuaranteedDeliveryTests(NatsServerFixture broker)
     {
         await using var sender = await TestNode.StartAsync(broker.Url, Names.Next("central"));
         var ship = Names.Next("ship");
-        var ids = await sender.Intake.AcceptAsync(new Message
+        var ids = await sender.Outbox.AcceptAsync(new Message
         {
             ToNode = ship, Method = Methods.CliCommand, MethodArgs = _runs.Command("late"), AckTimeout = 1, Retries = 20, RetryWait = 1,
         });
@@ -43,7 +43,7 @@ public sealed class GuaranteedDeliveryTests(NatsServerFixture broker)
             await hold.ExecuteNonQueryAsync();
         }
 
-        var ids = await sender.Intake.AcceptAsync(new Message
+        var ids = await sender.Outbox.AcceptAsync(new Message
         {
             ToNode = receiver.NodeName, Method = Methods.CliCommand, MethodArgs = _runs.Command("once"), AckTimeout = 1, Retries = 10, RetryWait = 1,
         });
@@ -71,7 +71,7 @@ public sealed class GuaranteedDeliveryTests(NatsServerFixture broker)
             new Message { ToNode = live.NodeName, Method = Methods.CliCommand, MethodArgs = ["echo", $"live {i}"] },
         });
 
-        var ids = await sender.Intake.AcceptAsync(messages);
+        var ids = await sender.Outbox.AcceptAsync(messages);
 
         var liveIds = ids.Where((_, i) => i % 2 == 1).ToList();
         foreach (var id in liveIds) await Wait.ForStateAsync(sender, id, MessageStates.Done);
@@ -88,7 +88,7 @@ public sealed class GuaranteedDeliveryTests(NatsServerFixture broker)
         await using var sender = await TestNode.StartAsync(broker.Url, Names.Next("central"));
         await using var receiver = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
 
-        var ids = await sender.Intake.AcceptAsync(new Message { ToNode = receiver.NodeName, Method = Methods.CliCommand, MethodArgs = ["echo", "audited"] });
+        var ids = await sender.Outbox.AcceptAsync(new Message { ToNode = receiver.NodeName, Method = Methods.CliCommand, MethodArgs = ["echo", "audited"] });
 
         await Wait.ForStateAsync(sender, ids[0], MessageStates.Done);
         Assert.Contains(await File.ReadAllLinesAsync(Path.Combine(sender.Context.DataFolder, "audit.log")),

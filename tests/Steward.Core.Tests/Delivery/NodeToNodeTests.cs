@@ -15,7 +15,7 @@ public sealed class NodeToNodeTests(NatsServerFixture broker)
         await using var sender = await TestNode.StartAsync(broker.Url, Names.Next("central"));
         await using var receiver = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
 
-        var ids = await sender.Intake.AcceptAsync(new Message
+        var ids = await sender.Outbox.AcceptAsync(new Message
         {
             ToNode = receiver.NodeName, Method = Methods.CliCommand, MethodArgs = ["bash", "-c", "echo $((6*7))"], Directory = "answers", FileName = "out.txt",
         });
@@ -31,7 +31,7 @@ public sealed class NodeToNodeTests(NatsServerFixture broker)
         await using var sender = await TestNode.StartAsync(broker.Url, Names.Next("central"));
         await using var receiver = await TestNode.StartAsync(broker.Url, Names.Next("ship"), o => o.Methods = [Methods.ToFileAppend]);
 
-        var ids = await sender.Intake.AcceptAsync(new Message { ToNode = receiver.NodeName, Method = Methods.CliCommand, MethodArgs = ["true"] });
+        var ids = await sender.Outbox.AcceptAsync(new Message { ToNode = receiver.NodeName, Method = Methods.CliCommand, MethodArgs = ["true"] });
 
         var row = await Wait.ForStateAsync(sender, ids[0], MessageStates.Rejected);
         Assert.Equal(1, row.Attempts);
@@ -44,7 +44,7 @@ public sealed class NodeToNodeTests(NatsServerFixture broker)
         await using var sender = await TestNode.StartAsync(broker.Url, Names.Next("central"));
         var nobody = Names.Next("ghost");
 
-        var ids = await sender.Intake.AcceptAsync(new Message
+        var ids = await sender.Outbox.AcceptAsync(new Message
         {
             ToNode = nobody, Method = Methods.CliCommand, MethodArgs = ["true"], AckTimeout = 1, Retries = 2, RetryWait = 1,
         });
@@ -62,10 +62,10 @@ public sealed class NodeToNodeTests(NatsServerFixture broker)
         var message = new Message { ToNode = Names.Next("ghost"), Method = Methods.None };
         long first;
         await using (var node = await TestNode.StartAsync(broker.Url, name, o => o.DataFolder = folder))
-            first = (await node.Intake.AcceptAsync(message))[0];
+            first = (await node.Outbox.AcceptAsync(message))[0];
 
         await using var again = await TestNode.StartAsync(broker.Url, name, o => o.DataFolder = folder);
-        var second = (await again.Intake.AcceptAsync(message))[0];
+        var second = (await again.Outbox.AcceptAsync(message))[0];
 
         Assert.Equal(first + 1, second);
     }
@@ -77,10 +77,10 @@ public sealed class NodeToNodeTests(NatsServerFixture broker)
         var message = new Message { ToNode = Names.Next("ghost"), Method = Methods.None };
         long before;
         await using (var node = await TestNode.StartAsync(broker.Url, name))
-            before = (await node.Intake.AcceptAsync(message))[0];
+            before = (await node.Outbox.AcceptAsync(message))[0];
 
         await using var reimaged = await TestNode.StartAsync(broker.Url, name);   // a new, empty data folder
-        var after = (await reimaged.Intake.AcceptAsync(message))[0];
+        var after = (await reimaged.Outbox.AcceptAsync(message))[0];
 
         Assert.True(after > before, $"id {after} after the reset is not above {before}");
     }
@@ -92,12 +92,12 @@ public sealed class NodeToNodeTests(NatsServerFixture broker)
         await using var receiver = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
         var subject = Subjects.For(receiver.NodeName, Methods.None);
 
-        var first = await sender.Intake.AcceptAsync(new Message { ToNode = receiver.NodeName, Method = Methods.None });
+        var first = await sender.Outbox.AcceptAsync(new Message { ToNode = receiver.NodeName, Method = Methods.None });
         Assert.Contains(subject, sender.PublisherSubjects);
         await Wait.ForStateAsync(sender, first[0], MessageStates.Done);
         await Until.TrueAsync("the idle publisher retired", () => !sender.PublisherSubjects.Contains(subject));
 
-        var second = await sender.Intake.AcceptAsync(new Message { ToNode = receiver.NodeName, Method = Methods.None });
+        var second = await sender.Outbox.AcceptAsync(new Message { ToNode = receiver.NodeName, Method = Methods.None });
         await Wait.ForStateAsync(sender, second[0], MessageStates.Done);
     }
 }

@@ -16,7 +16,7 @@ public sealed class RelayTests(NatsServerFixture broker)
         await using var ship1 = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
         await using var ship2 = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
 
-        var id = (await ship1.Intake.AcceptAsync(new Message
+        var id = (await ship1.Outbox.AcceptAsync(new Message
         {
             ToNode = ship2.NodeName, RelayViaNode = central.NodeName, Method = Methods.CliCommand, MethodArgs = _runs.Command("relayed"),
             RelayReplyMethod = Methods.ToFile, Directory = "relay", FileName = "answer.txt",
@@ -39,7 +39,7 @@ public sealed class RelayTests(NatsServerFixture broker)
         await using var ship1 = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
         var ghost = Names.Next("ghost");
 
-        var id = (await ship1.Intake.AcceptAsync(new Message
+        var id = (await ship1.Outbox.AcceptAsync(new Message
         {
             ToNode = ghost, RelayViaNode = central.NodeName, Method = Methods.CliCommand, MethodArgs = ["true"], AckTimeout = 1, Retries = 1, RetryWait = 1,
         }))[0];
@@ -53,9 +53,9 @@ public sealed class RelayTests(NatsServerFixture broker)
     {
         await using var central = await TestNode.StartAsync(broker.Url, Names.Next("central"));
         await using var intruder = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
-        var id = (await central.Intake.AcceptAsync(new Message { ToNode = Names.Next("ghost"), Method = Methods.CliCommand, MethodArgs = ["true"], Retries = 50 }))[0];
+        var id = (await central.Outbox.AcceptAsync(new Message { ToNode = Names.Next("ghost"), Method = Methods.CliCommand, MethodArgs = ["true"], Retries = 50 }))[0];
 
-        var fake = (await intruder.Intake.AcceptAsync(new Message
+        var fake = (await intruder.Outbox.AcceptAsync(new Message
         {
             ToNode = central.NodeName, Method = Methods.None, IsReply = true, ReplyLast = true, Data = "forged"u8.ToArray(),
             PreviousMessage = new Message { FromNode = central.NodeName, Id = id, ToNode = "ghost", Method = Methods.CliCommand },

@@ -27,7 +27,7 @@ public sealed class FileAndConsoleHandlerTests(NatsServerFixture broker)
     public async Task A_file_method_whose_path_leads_out_of_the_data_folder_ends_rejected_before_it_is_run()
     {
         await using var nodes = await NodePair.StartAsync(broker.Url);
-        var id = (await nodes.Sender.Intake.AcceptAsync(new Message
+        var id = (await nodes.Sender.Outbox.AcceptAsync(new Message
         {
             ToNode = nodes.Receiver.NodeName, Method = Methods.ToFile, Directory = "ok", FileName = "x", Data = "x"u8.ToArray(),
         }))[0];

@@ -32,7 +32,7 @@ public sealed class NodeOperationsTests(NatsServerFixture broker)
         await using var nodes = await NodePair.StartAsync(broker.Url);
         await nodes.SendAsync(new Message { Method = Methods.CliCommand, MethodArgs = ["true"] });   // its reply starts a publisher
         var marker = $"steward-ps-{Guid.NewGuid():N}";
-        var running = (await nodes.Sender.Intake.AcceptAsync(new Message
+        var running = (await nodes.Sender.Outbox.AcceptAsync(new Message
         {
             ToNode = nodes.Receiver.NodeName, Method = Methods.CliCommand, MethodArgs = ["bash", "-c", $"exec -a {marker} sleep 60"], MethodTimeout = -1,
         }))[0];

@@ -45,7 +45,7 @@ public sealed class TailFileHandlerTests(NatsServerFixture broker)
         var nodes = await NodePair.StartAsync(broker.Url);
         var log = Path.Combine(Directory.CreateTempSubdirectory("steward-tail-").FullName, "app.log");
         await File.WriteAllTextAsync(log, content);
-        var id = (await nodes.Sender.Intake.AcceptAsync(new Message
+        var id = (await nodes.Sender.Outbox.AcceptAsync(new Message
         {
             ToNode = nodes.Receiver.NodeName, Method = Methods.TailFile, MethodArgs = [log], MethodTimeout = 60,
         }))[0];

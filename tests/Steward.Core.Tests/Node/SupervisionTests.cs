@@ -24,7 +24,7 @@ public sealed class SupervisionTests(NatsServerFixture broker)
         await using var sender = await TestNode.StartAsync(broker.Url, central, o => o.CentralNodeName = central);
         await using var receiver = await TestNode.StartAsync(broker.Url, Names.Next("ship"), o => o.CentralNodeName = central, [new CrashingConsole()]);
 
-        var ids = await sender.Intake.AcceptAsync(
+        var ids = await sender.Outbox.AcceptAsync(
         [
             new Message { ToNode = receiver.NodeName, Method = Methods.ToConsole, Data = "hi"u8.ToArray() },
             new Message { ToNode = receiver.NodeName, Method = Methods.CliCommand, MethodArgs = ["echo", "still fine"] },
@@ -44,16 +44,15 @@ public sealed class SupervisionTests(NatsServerFixture broker)
         await using var supervisor = new TaskSupervisor(TimeProvider.System, NullLogger.Instance);
         var reports = new List<string>();
         var runs = 0;
-        var gaveUp = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        supervisor.OnCrash = (_, text) =>
-        {
-            lock (reports) reports.Add(text);
-            if (text.Contains("more than", StringComparison.Ordinal)) gaveUp.TrySetResult();
-        };
 
         supervisor.RunLoop("flaky loop", _ => Interlocked.Increment(ref runs) > 0 ? throw new IOException("disk gone") : Task.CompletedTask);
 
-        await gaveUp.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await foreach (var (_, text) in supervisor.Crashes.ReadAllAsync(deadline.Token))
+        {
+            reports.Add(text);
+            if (text.Contains("more than", StringComparison.Ordinal)) break;
+        }
         Assert.Equal(TaskSupervisor.RestartBudget + 1, runs);
         Assert.Equal(TaskSupervisor.RestartBudget + 2, reports.Count);   // each crash, then the giving up
         Assert.All(reports.Take(runs), r => Assert.Equal("flaky loop crashed: IOException: disk gone", r));

@@ -1,3 +1,4 @@
+using Steward.Core.Outbound;
 using Microsoft.Extensions.Logging.Abstractions;
 using Steward.Core.Messages;
 using Steward.Core.State;
@@ -34,8 +35,8 @@ public sealed class DuplicateMemoryTests
         await File.WriteAllBytesAsync(file, content);
         var message = new Message { FromNode = "ship1", ToNode = "ship2", Method = Methods.None };
 
-        var first = await store.AddOutboundAsync([message], input: LocalInput.File(file, content));
-        var again = await store.AddOutboundAsync([message], input: LocalInput.File(file, content));   // the node restarted before it removed the file
+        var first = await store.AddOutboundAsync(new OutboundBatch([message], Input: LocalInput.File(file, content)), CancellationToken.None);
+        var again = await store.AddOutboundAsync(new OutboundBatch([message], Input: LocalInput.File(file, content)), CancellationToken.None);   // the node restarted before it removed the file
 
         Assert.Single(first);
         Assert.Empty(again);

@@ -23,7 +23,7 @@ public sealed class ForgedRepliesTests(NatsServerFixture broker) : AttackedFleet
     public async Task A_stolen_ship_key_cannot_rerun_central_s_reply_command_by_replaying_replies()
     {
         var replyCommand = Runs.Command("reply");
-        var id = (await Central.Intake.AcceptAsync(new Message
+        var id = (await Central.Outbox.AcceptAsync(new Message
         {
             ToNode = Ship1.NodeName, Method = Methods.CliCommand, MethodArgs = ["true"], MethodTimeout = 10,
             ReplyMethod = Methods.CliCommand, ReplyMethodArgs = replyCommand, ReplyMethodTimeout = 10,
@@ -44,7 +44,7 @@ public sealed class ForgedRepliesTests(NatsServerFixture broker) : AttackedFleet
     [Fact]
     public async Task A_reply_cannot_choose_another_directory_and_file_name_than_the_message_asked_for()
     {
-        var id = (await Central.Intake.AcceptAsync(new Message
+        var id = (await Central.Outbox.AcceptAsync(new Message
         {
             ToNode = Ship1.NodeName, Method = Methods.CliCommand, MethodArgs = ["true"], MethodTimeout = 10,
             ReplyMethod = Methods.ToFile, Directory = "results", FileName = "out.txt",

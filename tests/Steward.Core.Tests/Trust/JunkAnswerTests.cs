@@ -21,7 +21,7 @@ public sealed class JunkAnswerTests(NatsServerFixture broker) : AttackedFleet(br
         {
             await foreach (var msg in subscription.Msgs.ReadAllAsync()) await msg.ReplyAsync(junk);
         });
-        return (await Central.Intake.AcceptAsync(new Message { ToNode = absent, Method = Methods.Ping, AckTimeout = 1, Retries = 2, RetryWait = 1 }))[0];
+        return (await Central.Outbox.AcceptAsync(new Message { ToNode = absent, Method = Methods.Ping, AckTimeout = 1, Retries = 2, RetryWait = 1 }))[0];
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class MethodRulesTests(NatsServerFixture broker) : IAsyncLifetime
 
     private static async Task<string?> SendAsync(NodeRuntime from, NodeRuntime to, Message message, string state)
     {
-        var id = (await from.Intake.AcceptAsync(message with { ToNode = to.NodeName }))[0];
+        var id = (await from.Outbox.AcceptAsync(message with { ToNode = to.NodeName }))[0];
         return (await Wait.ForStateAsync(from, id, state)).LastError;
     }
 

@@ -15,7 +15,7 @@ public sealed class RelayCopyBackTests(NatsServerFixture broker) : AttackedFleet
     [Fact]
     public async Task A_relay_node_cannot_invent_the_far_nodes_reply_to_a_relayed_command()
     {
-        var id = (await Central.Intake.AcceptAsync(new Message
+        var id = (await Central.Outbox.AcceptAsync(new Message
         {
             ToNode = Ship2.NodeName, RelayViaNode = Ship1.NodeName, Method = Methods.CliCommand, MethodTimeout = 30,
             MethodArgs = ["bash", "-c", "sleep 5; echo real-output"],

@@ -26,7 +26,7 @@ public sealed class RelayTrustTests(NatsServerFixture broker)
         await using var ship1 = await StartAsync(ship1Name, centralName);
         await using var ship2 = await StartAsync(Names.Next("ship"), centralName);
 
-        var id = (await ship1.Intake.AcceptAsync(new Message
+        var id = (await ship1.Outbox.AcceptAsync(new Message
         {
             ToNode = ship2.NodeName, RelayViaNode = centralName, Method = Methods.CliCommand, MethodArgs = _runs.Command("relayed"),
         }))[0];
@@ -83,14 +83,14 @@ public sealed class RelayTrustTests(NatsServerFixture broker)
         // ship1 may cancel its own commands on ship2, nothing else.
         await using var ship2 = await StartAsync(Names.Next("ship"), centralName, o => o.Allow[ship1Name] = [Methods.OpCancel]);
 
-        var slow = (await central.Intake.AcceptAsync(new Message
+        var slow = (await central.Outbox.AcceptAsync(new Message
         {
             ToNode = ship2.NodeName, Method = Methods.CliCommand, MethodTimeout = 30, ReplyMethod = Methods.None,
             MethodArgs = ["bash", "-c", $"echo central-started >> '{_runs.Path}'; sleep 5; echo central-finished >> '{_runs.Path}'"],
         }))[0];
         await Until.TrueAsync("central's command runs on ship2", () => _runs.Lines.Count == 1);
 
-        var cancel = (await ship1.Intake.AcceptAsync(new Message
+        var cancel = (await ship1.Outbox.AcceptAsync(new Message
         {
             ToNode = ship2.NodeName, RelayViaNode = centralName, Method = Methods.OpCancel, MethodArgs = [slow.ToString(System.Globalization.CultureInfo.InvariantCulture)],
         }))[0];

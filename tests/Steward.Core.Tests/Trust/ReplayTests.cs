@@ -21,7 +21,7 @@ public sealed class ReplayTests(NatsServerFixture broker)
         var wire = await eavesdropper.Connection.SubscribeCoreAsync<byte[]>($"{ship.NodeName}.{Methods.CliCommand}.>");
         await eavesdropper.Connection.PingAsync();
 
-        var id = (await sender.Intake.AcceptAsync(new Message { ToNode = ship.NodeName, Method = Methods.CliCommand, MethodArgs = _runs.Command("once"), ReplyMethod = Methods.None }))[0];
+        var id = (await sender.Outbox.AcceptAsync(new Message { ToNode = ship.NodeName, Method = Methods.CliCommand, MethodArgs = _runs.Command("once"), ReplyMethod = Methods.None }))[0];
         await Wait.ForStateAsync(sender, id, "done");
         var captured = (await wire.Msgs.ReadAsync()).Data!;
         await Until.TrueAsync("the command ran", () => _runs.Lines.Count == 1);

@@ -16,7 +16,7 @@ public sealed class ReplyFloodTests(NatsServerFixture broker) : AttackedFleet(br
     public async Task A_stolen_ship_key_cannot_run_centrals_reply_command_many_times_while_the_message_waits()
     {
         var replyCommand = Runs.Command("reply");
-        var id = (await Central.Intake.AcceptAsync(new Message
+        var id = (await Central.Outbox.AcceptAsync(new Message
         {
             ToNode = Ship1.NodeName, Method = Methods.CliCommand, MethodArgs = ["bash", "-c", "sleep 8"], MethodTimeout = 30,
             ReplyMethod = Methods.CliCommand, ReplyMethodArgs = replyCommand, ReplyMethodTimeout = 10,

@@ -116,7 +116,7 @@ public sealed class SignedMessagesTests(NatsServerFixture broker) : IAsyncLifeti
             }
         });
 
-        var id = (await _central.Intake.AcceptAsync(new Message { ToNode = absent, Method = Methods.Ping, AckTimeout = 1, Retries = 1, RetryWait = 1 }))[0];
+        var id = (await _central.Outbox.AcceptAsync(new Message { ToNode = absent, Method = Methods.Ping, AckTimeout = 1, Retries = 1, RetryWait = 1 }))[0];
 
         var row = await Wait.ForStateAsync(_central, id, "failed");
         Assert.Contains($"the answer was not signed by {absent}'s enrolled key", row.LastError, StringComparison.Ordinal);

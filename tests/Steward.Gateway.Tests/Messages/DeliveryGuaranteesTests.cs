@@ -21,7 +21,9 @@ public sealed class DeliveryGuaranteesTests(NatsServerFixture broker) : GatewayT
         var events = await Client.ReadEventsUntilFinalAsync(ids[0], timeout.Token);
 
         Assert.Equal("failed", events[^1].Field("state"));
-        Assert.Equal(["1", "2", "3"], events.Where(e => e.Field("state") is "sent" or "retrying").Select(e => e.Field("attempt")));
+        // One event per state, not per attempt: a message retrying for days costs one row of events, and its attempts are counted on it.
+        Assert.Equal(["1", "2"], events.Where(e => e.Field("state") is "sent" or "retrying").Select(e => e.Field("attempt")));
+        Assert.Equal("3", events[^1].Field("attempt"));
         var errorLog = Path.Combine(Gateway.DataFolder, "data", "errorLog", Gateway.NodeName, "error.log");
         await Until.TrueAsync("the error log has the line", () => File.Exists(errorLog));
         var line = Assert.Single(await File.ReadAllLinesAsync(errorLog, timeout.Token));

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Steward.Core.Messages;
 
-namespace Steward.Core.Delivery;
+namespace Steward.Core.Node;
 
 /// <summary>
 /// The work in flight that an operator may cancel or list, by key: deliveries by message id, running methods by sender

@@ -4,10 +4,10 @@ using NATS.Client.Core;
 using Steward.Core.Handlers;
 using Steward.Core.Messages;
 using Steward.Core.State;
-using Steward.Core.Node;
+using Steward.Core.Outbound;
 using Steward.Core.Trust;
 
-namespace Steward.Core.Delivery;
+namespace Steward.Core.Inbound;
 
 /// <summary>
 /// The receiving end of the wire: decode, verify the sender's signature and rules, validate, remember
@@ -15,10 +15,10 @@ namespace Steward.Core.Delivery;
 /// rejection, so the sender stops at once; one it does not trust is also reported to central's error log.
 /// </summary>
 internal sealed partial class Receiver(
-    string nodeName, HandlerRegistry handlers, NodeStore store, AuditLog audit, ArrivalCheck trust, MessageSigner signer, ErrorReporter errors,
-    Action<Message> run, ILogger logger)
+    string nodeName, HandlerRegistry handlers, NodeStore store, AuditLog audit, ArrivalCheck trust, MessageSigner signer, Outbox outbox, ILogger logger)
 {
-    public async Task ReceiveAsync(NatsMsg<byte[]> msg, CancellationToken ct)
+    /// <summary>Takes in one message from the wire; gives it back when it is to run now (new, stored and ACKed), else null.</summary>
+    public async Task<Message?> ReceiveAsync(NatsMsg<byte[]> msg, CancellationToken ct)
     {
         Message message;
         try
@@ -29,7 +29,7 @@ internal sealed partial class Receiver(
         catch (JsonException e)
         {
             await AnswerAsync(msg, AckReply.Reject(nodeName, null, $"invalid JSON at {e.Path ?? "$"}: {e.Message}"), ct).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         var (untrusted, answersForward) = await trust.CheckAsync(message, msg.Data!, ct).ConfigureAwait(false);
@@ -39,26 +39,23 @@ internal sealed partial class Receiver(
             await AnswerAsync(msg, AckReply.Reject(nodeName, message, untrusted), ct).ConfigureAwait(false);
             // A refused hello comes again every interval; its key waits in GET /nodes instead of filling the error log.
             if (message.Method != Methods.Hello)
-                await errors.ReportAsync($"refused message {message.Id} from {message.FromNode ?? "?"} ({message.Method ?? "?"}): {untrusted}", null)
+                await outbox.ReportAsync($"refused message {message.Id} from {message.FromNode ?? "?"} ({message.Method ?? "?"}): {untrusted}", null)
                     .ConfigureAwait(false);
-            return;
+            return null;
         }
 
         if (Refusal(message) is { } reason)
         {
             Log.Refused(logger, message.Id, message.FromNode ?? "?", nodeName, message.Method ?? "?", reason);
             await AnswerAsync(msg, AckReply.Reject(nodeName, message, reason), ct).ConfigureAwait(false);
-            return;
+            return null;
         }
 
-        if (!Methods.IsAcknowledged(message.Method!))
-        {
-            run(message);   // published once and never resent: nothing to remember against a duplicate
-            return;
-        }
-        // The far node's signed reply goes on with the copy for the origin (Executor.RelayedBack), which checks it.
+        // Published once and never resent: nothing to remember against a duplicate.
+        if (!Methods.IsAcknowledged(message.Method!)) return message;
+        // The far node's signed reply goes on with the copy for the origin (RelayPolicy.CopyBack), which checks it.
         if (answersForward) message = message with { Origin = msg.Data };
-        var arrival = await StoreAsync(message).ConfigureAwait(false);
+        var arrival = await StoreAsync(message, ct).ConfigureAwait(false);
         if (arrival == Arrival.Replayed)
         {
             var replay = message.IsReply
@@ -66,32 +63,30 @@ internal sealed partial class Receiver(
                 : "the origin of this relayed message already arrived in another forward: a replay is refused";
             Log.Untrusted(logger, message.Id, message.FromNode!, nodeName, message.Method!, replay);
             await AnswerAsync(msg, AckReply.Reject(nodeName, message, replay), ct).ConfigureAwait(false);
-            return;
+            return null;
         }
         await AnswerAsync(msg, AckReply.Ack(nodeName, message), ct).ConfigureAwait(false);
         if (arrival == Arrival.New)
         {
             Log.Received(logger, message.Id, message.FromNode!, nodeName, message.Method!);
-            await audit.AppendAsync(AuditEntry.In, message).ConfigureAwait(false);
-            run(message);
+            await audit.AppendAsync(AuditEntry.In, message, ct: ct).ConfigureAwait(false);
+            return message;
         }
-        else
-        {
-            Log.Duplicate(logger, message.Id, message.FromNode!, nodeName, message.Method!);
-        }
+        Log.Duplicate(logger, message.Id, message.FromNode!, nodeName, message.Method!);
+        return null;
     }
 
     /// <summary>
     /// Stores the message; a relayed one with a mark of its origin, a reply with a mark of its place in the replies to its
     /// request, so the same origin or the same reply under another id is caught.
     /// </summary>
-    private async Task<Arrival> StoreAsync(Message message)
+    private async Task<Arrival> StoreAsync(Message message, CancellationToken ct)
     {
         if (message is { IsReply: true, PreviousMessage: { } request })
-            return await store.AddMarkedAsync(message, $"{message.FromNode} replies to {request.Id}", message.ReplySeq).ConfigureAwait(false);
+            return await store.AddMarkedAsync(message, $"{message.FromNode} replies to {request.Id}", message.ReplySeq, ct).ConfigureAwait(false);
         if (message.Origin is not null && message.AskedBy() is var (origin, originId))
-            return await store.AddMarkedAsync(message, origin, originId).ConfigureAwait(false);
-        return await store.AddInboundAsync(message).ConfigureAwait(false) ? Arrival.New : Arrival.Duplicate;
+            return await store.AddMarkedAsync(message, origin, originId, ct).ConfigureAwait(false);
+        return await store.AddInboundAsync(message, ct).ConfigureAwait(false) ? Arrival.New : Arrival.Duplicate;
     }
 
     private string? Refusal(Message message)

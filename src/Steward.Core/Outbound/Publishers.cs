@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Steward.Core.Messages;
 using Steward.Core.Node;
 
-namespace Steward.Core.Delivery;
+namespace Steward.Core.Outbound;
 
 /// <summary>One publisher per destination subject, created on demand and retired when idle.</summary>
 internal sealed class Publishers(Func<string, StreamOrder<(string, long)>, Publisher> create, StreamOrder<(string, long)> streams)

@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Steward.Core.Messages;
 using Steward.Core.Node;
 
-namespace Steward.Core.Delivery;
+namespace Steward.Core.Outbound;
 
 /// <summary>
 /// The publisher for one subject: a channel and one pump that starts a task per message, so a stuck message never

@@ -5,45 +5,37 @@ using NATS.Client.Core;
 using Polly;
 using Polly.Retry;
 using Steward.Core.Messages;
-using Steward.Core.Node;
-using Steward.Core.State;
 using Steward.Core.Trust;
 
-namespace Steward.Core.Delivery;
+namespace Steward.Core.Outbound;
 
 /// <summary>
-/// Delivers one stored outbound message: publish, wait for the receiver's ACK within <c>ACKTimeout</c>, and resend up
-/// to <c>retries</c> times. Ends with the row in a state the operator can trust.
+/// Sends one stored outbound message: publish, wait for the receiver's signed ACK within <c>ACKTimeout</c>, and resend
+/// up to <c>retries</c> times. Says how it ended; the <see cref="Outbox"/> records it.
 /// </summary>
-internal sealed partial class Deliverer(
-    INatsConnection nats, NodeStore store, CancellationRegistry<long> deliveries, ErrorReporter errors, MessageSigner signer, KeyRing keys,
-    TimeProvider time, ILogger logger)
+internal sealed partial class Deliverer(INatsConnection nats, MessageSigner signer, KeyRing keys, TimeProvider time, ILogger logger)
 {
     private const int MaxDelaySeconds = 24 * 3600;
     private readonly ConcurrentDictionary<(int Resends, int RetryWait, int AckTimeout), ResiliencePipeline> _pipelines = new();
 
-    public async Task DeliverAsync(Outgoing outgoing, CancellationToken stopping)
+    /// <summary>Delivers <paramref name="outgoing"/>; <paramref name="attempting"/> is told the number of each attempt before it is made.</summary>
+    public async Task<DeliveryOutcome> DeliverAsync(Outgoing outgoing, Action<int> attempting, CancellationToken ct)
     {
         var message = outgoing.Message;
-        using var delivery = deliveries.Register(message.Id, message, stopping);
         try
         {
-            if (Methods.IsAcknowledged(message.Method!)) await SendAcknowledgedAsync(message, outgoing.AttemptsSoFar, delivery.Token).ConfigureAwait(false);
-            else await SendOnceAsync(message, delivery.Token).ConfigureAwait(false);
+            if (Methods.IsAcknowledged(message.Method!)) return await SendAcknowledgedAsync(message, outgoing.AttemptsSoFar, attempting, ct).ConfigureAwait(false);
+            await nats.PublishAsync(Subjects.For(message.ToNode!, message.Method!), Encode(message), cancellationToken: ct).ConfigureAwait(false);
+            return new(Delivered.Published, 1);
         }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             Log.Cancelled(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!);
+            return new(Delivered.Cancelled, outgoing.AttemptsSoFar);
         }
     }
 
-    private async Task SendOnceAsync(Message message, CancellationToken ct)
-    {
-        await nats.PublishAsync(Subjects.For(message.ToNode!, message.Method!), Encode(message), cancellationToken: ct).ConfigureAwait(false);
-        await store.SetStateAsync(message.Id, MessageStates.Done, attempt: 1).ConfigureAwait(false);
-    }
-
-    private async Task SendAcknowledgedAsync(Message message, int attemptsSoFar, CancellationToken ct)
+    private async Task<DeliveryOutcome> SendAcknowledgedAsync(Message message, int attemptsSoFar, Action<int> attempting, CancellationToken ct)
     {
         var subject = Subjects.For(message.ToNode!, message.Method!);
         var payload = Encode(message);
@@ -52,9 +44,7 @@ internal sealed partial class Deliverer(
         {
             var answer = await Retries(message, attemptsSoFar).ExecuteAsync(async token =>
             {
-                attempt++;
-                // Not awaited: the state is for the operator and commits with the next group; the ACK path does not wait on it.
-                _ = store.SetStateAsync(message.Id, attempt == 1 ? MessageStates.Sent : MessageStates.Retrying, attempt);
+                attempting(++attempt);
                 var reply = await nats.RequestAsync<byte[], byte[]>(subject, payload,
                     replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(message.AckTimeout) }, cancellationToken: token).ConfigureAwait(false);
                 return TrustedAnswer(message, reply.Data ?? []);
@@ -63,43 +53,30 @@ internal sealed partial class Deliverer(
             if (answer.Accepted)
             {
                 Log.Acked(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!, attempt);
-                await store.SetStateAsync(message.Id, Replies.Expected(message) ? MessageStates.Acked : MessageStates.Done, attempt).ConfigureAwait(false);
+                return new(Delivered.Acked, attempt);
             }
-            else
-            {
-                Log.Rejected(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!, answer.Reason ?? "");
-                await store.SetStateAsync(message.Id, MessageStates.Rejected, attempt, answer.Reason).ConfigureAwait(false);
-                await ReportAsync(message, $"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: rejected: {answer.Reason}").ConfigureAwait(false);
-            }
+            Log.Rejected(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!, answer.Reason ?? "");
+            return new(Delivered.Rejected, attempt, answer.Reason ?? "");
         }
         catch (NatsException e) when (e is NatsNoReplyException or NatsNoRespondersException)
         {
-            await FailAsync(message, attempt, MaxRetriesReached(message)).ConfigureAwait(false);
+            return Failed(message, attempt, MaxRetriesReached(message));
         }
         catch (UntrustedAnswerException e)
         {
-            await FailAsync(message, attempt, $"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: {e.Message}").ConfigureAwait(false);
+            return Failed(message, attempt, $"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: {e.Message}");
         }
         catch (NatsException e)
         {
             // Never retried: a payload over the broker's max_payload. (An answer that is not an ACK is an untrusted one.)
-            await FailAsync(message, attempt, $"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: {e.Message}").ConfigureAwait(false);
+            return Failed(message, attempt, $"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: {e.Message}");
         }
     }
 
-    private async Task FailAsync(Message message, int attempts, string error)
+    private DeliveryOutcome Failed(Message message, int attempts, string error)
     {
         Log.Failed(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!, attempts, error);
-        await store.SetStateAsync(message.Id, MessageStates.Failed, attempts, error).ConfigureAwait(false);
-        await ReportAsync(message, error).ConfigureAwait(false);
-    }
-
-    /// <summary>To central; and when the message was relayed here, also to the node it came from, whose message then fails.</summary>
-    private async Task ReportAsync(Message message, string error)
-    {
-        await errors.ReportAsync(error, message).ConfigureAwait(false);
-        if (message.PreviousMessage is { Method: Methods.Relay, FromNode: { } origin } relay)
-            await errors.ReportAsync(error, relay, toNode: origin).ConfigureAwait(false);
+        return new(Delivered.Failed, attempts, error);
     }
 
     private byte[] Encode(Message message) => signer.Encode(message);

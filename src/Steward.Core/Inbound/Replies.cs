@@ -1,7 +1,7 @@
 using Steward.Core.Handlers;
 using Steward.Core.Messages;
 
-namespace Steward.Core.Delivery;
+namespace Steward.Core.Inbound;
 
 /// <summary>Builds the reply a receiver sends back to the message's sender.</summary>
 internal static class Replies
@@ -10,10 +10,6 @@ internal static class Replies
     public static bool Wanted(Message request) =>
         !request.IsReply && request.ReplyMethod != Methods.None
         && request.Method is not (Methods.None or Methods.ErrorLog or Methods.Hello or Methods.Relay);   // a relay's reply comes from the far node
-
-    /// <summary>Whether a reply will come back for a message once it is ACKed: for a relay, the relayed message's.</summary>
-    public static bool Expected(Message message) =>
-        message.Method == Methods.Relay ? RelayHandler.Unwrap(message) is { } original && Wanted(original) : Wanted(message);
 
     /// <summary>The method that handles the reply on the sender: what the request named, or the default for its method.</summary>
     public static string MethodFor(Message request) =>

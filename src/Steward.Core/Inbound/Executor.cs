@@ -1,31 +1,28 @@
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Steward.Core.Handlers;
 using Steward.Core.Messages;
 using Steward.Core.Node;
+using Steward.Core.Outbound;
+using Steward.Core.Relay;
 using Steward.Core.State;
 
-namespace Steward.Core.Delivery;
+namespace Steward.Core.Inbound;
 
 /// <summary>
 /// Runs a received message's method under its <c>methodTimeout</c> (and its <c>schedule</c>) and sends the result back
 /// as replies. A reply to one of this node's own messages is also recorded against that message, so the operator sees it.
 /// </summary>
 internal sealed partial class Executor(
-    string nodeName, HandlerRegistry handlers, NodeStore store, MessageIntake intake, ErrorReporter errors,
-    CancellationRegistry<(string, long)> runningMethods, TimeProvider time, ILogger logger)
+    string nodeName, HandlerRegistry handlers, NodeStore store, Outbox outbox, CancellationRegistry<(string, long)> runningMethods, TimeProvider time,
+    ILogger logger)
 {
     public async Task RunAsync(Message message, CancellationToken stopping)
     {
-        var answered = await AnsweredAsync(message).ConfigureAwait(false);
-        if (answered is not null)
-        {
-            var output = message.Data is null ? null : System.Text.Encoding.UTF8.GetString(message.Data);
-            await store.AddEventAsync(answered.Id, EventKinds.Reply, message.FromNode!, output, message.ExitCode).ConfigureAwait(false);
-            await store.SetStateAsync(answered.Id, MessageStates.Replied).ConfigureAwait(false);
-        }
-
+        var answered = await AnsweredAsync(message, stopping).ConfigureAwait(false);
         using var run = runningMethods.Register(message.AskedBy(), message, stopping);
-        var replies = new ReplyStream(intake, message);
+        var replies = new ReplyStream(outbox, message);
         var result = message.Schedule is [var every, var total] && !message.IsReply
             ? await RunScheduledAsync(message, TimeSpan.FromSeconds(every), TimeSpan.FromSeconds(total), replies, run.Token).ConfigureAwait(false)
             : await RunOnceAsync(message, replies, run.Token).ConfigureAwait(false);
@@ -33,41 +30,24 @@ internal sealed partial class Executor(
         if (run.Token.IsCancellationRequested)
         {
             Log.Cancelled(logger, message.Id, message.FromNode!, nodeName, message.Method!);
-            await store.FinishInboundAsync(message).ConfigureAwait(false);
+            await store.FinishInboundAsync(message, stopping).ConfigureAwait(false);
             return;
         }
-        await replies.FinishAsync(result, answered is null ? [] : RelayedBack(answered, message)).ConfigureAwait(false);
-        if (answered is not null && message.ReplyLast) await store.SetStateAsync(answered.Id, MessageStates.Done).ConfigureAwait(false);
+        var copies = answered is null ? [] : RelayPolicy.CopyBack(JsonSerializer.Deserialize(answered.Json, StewardJson.Default.Message)!, message);
+        var recorded = answered is null ? null : new RecordedReply(answered.Id, message.FromNode!,
+            message.Data is null ? null : Encoding.UTF8.GetString(message.Data), message.ExitCode, message.ReplyLast);
+        await replies.FinishAsync(result, copies, recorded, stopping).ConfigureAwait(false);
         Log.Finished(logger, message.Id, message.FromNode!, nodeName, message.Method!);
     }
 
     /// <summary>The message of this node that <paramref name="message"/> answers; only the node it went to may answer it.</summary>
-    private async Task<OutboundMessage?> AnsweredAsync(Message message)
+    private async Task<OutboundMessage?> AnsweredAsync(Message message, CancellationToken ct)
     {
         if (!message.IsReply || message.PreviousMessage is not { } request || request.FromNode != nodeName) return null;
-        var row = await store.Queries.FindOutboundAsync(request.Id, CancellationToken.None).ConfigureAwait(false);
+        var row = await store.Queries.FindOutboundAsync(request.Id, ct).ConfigureAwait(false);
         if (row is not null && row.ToNode == message.FromNode) return row;
         Log.ForeignReply(logger, message.Id, message.FromNode!, nodeName, request.Id);
         return null;
-    }
-
-    /// <summary>
-    /// When the answered message was one this node forwarded as a relay, a copy of the reply for the node it came from,
-    /// to be handled there by the original's <c>relayReplyMethod</c>.
-    /// </summary>
-    private static IReadOnlyList<Message> RelayedBack(OutboundMessage answered, Message reply)
-    {
-        var forwarded = System.Text.Json.JsonSerializer.Deserialize(answered.Json, StewardJson.Default.Message)!;
-        if (forwarded.PreviousMessage is not { Method: Methods.Relay } relay) return [];
-        return
-        [
-            reply with
-            {
-                Id = 0, ToNode = relay.FromNode, Method = forwarded.RelayReplyMethod ?? Methods.DefaultReply, PreviousMessage = relay,
-                FileName = reply.FileName ?? $"{forwarded.Method}.log",   // named after what ran, not after the relay hop
-                AckTimeout = forwarded.ReplyACKTimeout, Retries = forwarded.ReplyRetries, MethodTimeout = forwarded.ReplyMethodTimeout,
-            },
-        ];
     }
 
     /// <summary>Reruns the method every <paramref name="every"/> for <paramref name="total"/>; each run but the last replies at once.</summary>
@@ -92,7 +72,7 @@ internal sealed partial class Executor(
         {
             Log.MethodError(logger, message.Id, message.FromNode!, nodeName, message.Method!, result.Error);
             var concerning = message.IsReply && message.PreviousMessage is { } request ? request : message;
-            await errors.ReportAsync($"{message.Method}: {result.Error}", concerning).ConfigureAwait(false);
+            await outbox.ReportAsync($"{message.Method}: {result.Error}", concerning).ConfigureAwait(false);
         }
         return result;
     }

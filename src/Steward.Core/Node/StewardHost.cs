@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using Serilog.Settings.Configuration;
+
+namespace Steward.Core.Node;
+
+/// <summary>
+/// What both hosts do around their own services: the command line (help, secrets refused, unknown switches, the public
+/// key), the options check, logging, the node, and the exit code a service manager reads (0 stopped, 1 crashed, 2
+/// cannot work as configured).
+/// </summary>
+public sealed class StewardHost(string name, string defaultNodeName)
+{
+    /// <summary>Checks the switches before a builder exists: the exit code when the host should stop here, else null.</summary>
+    /// <param name="extraHelp">The host's own switches and commands, printed after the shared ones.</param>
+    /// <param name="command">A command of the host's own (e.g. <c>operators</c>): its exit code when it is one, else null.</param>
+    public int? CheckCommandLine(string[] args, string extraSwitches, string extraHelp = "", Func<string[], int?>? command = null)
+    {
+        if (StewardCommandLine.WantsHelp(args))
+        {
+            Console.WriteLine(StewardCommandLine.Help(name, defaultNodeName == "" ? "(required)" : defaultNodeName, extraSwitches));
+            if (extraHelp != "") Console.WriteLine(extraHelp);
+            return 0;
+        }
+        if (StewardCommandLine.SecretSwitch(args) is { } secret)
+        {
+            Console.Error.WriteLine(StewardCommandLine.SecretRefused(name, secret));
+            return 2;
+        }
+        if (command?.Invoke(args) is { } exitCode) return exitCode;
+        if (StewardCommandLine.UnknownSwitch(args) is { } unknown)
+        {
+            Console.Error.WriteLine($"{name}: unknown switch {unknown}; see --help");
+            return 2;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Reads and checks the options, adds logging and the node to <paramref name="builder"/>: the exit code when the host
+    /// should stop here (<c>--print-public-key</c>, invalid options), else null.
+    /// </summary>
+    public int? Configure(IHostApplicationBuilder builder, string[] args, out StewardOptions options)
+    {
+        builder.Configuration.AddCommandLine(args, StewardCommandLine.Switches.ToDictionary());
+        options = StewardConfiguration.Read(builder.Configuration, defaultNodeName);
+        if (StewardCommandLine.WantsPublicKey(args)) return NodeKeyCommand.Print(options);
+        if (options.Problems() is [var first, ..])
+        {
+            Console.Error.WriteLine($"{name}: invalid configuration: {first}");
+            return 2;
+        }
+        var configuration = builder.Configuration;
+        // The assemblies named, not scanned for: scanning loads whatever Serilog package the dependency graph mentions.
+        var sinks = new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly);
+        builder.Services.AddSerilog(log => log.ReadFrom.Configuration(configuration, sinks)
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
+        builder.Services.AddStewardNode(options);
+        return null;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="host"/> until it stops. <paramref name="exitCode"/> gives the code of a host that stopped
+    /// normally; read what it needs from the services before calling, since running disposes them.
+    /// </summary>
+    public async Task<int> RunAsync(IHost host, Func<int>? exitCode = null)
+    {
+        try
+        {
+            var node = host.Services.GetRequiredService<NodeRuntime>();
+            await host.RunAsync().ConfigureAwait(false);
+            if (node.Unusable.IsCompleted) return 2;   // a configuration error the node logged as one line
+        }
+        catch (StewardStartupException e)
+        {
+            await Console.Error.WriteLineAsync($"{name}: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        return exitCode?.Invoke() ?? 0;
+    }
+}

@@ -1,0 +1,224 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using Steward.Core.Messages;
+using Steward.Core.Node;
+using Steward.Core.Relay;
+using Steward.Core.State;
+using Steward.Core.Trust;
+
+namespace Steward.Core.Outbound;
+
+public enum CancelOutcome { NotFound, AlreadyFinal, Cancelled }
+
+/// <summary>
+/// Owns an outbound message from intake to its final state: stores it (one per destination, with its id) before the
+/// caller hears "accepted", hands it to the publisher of its subject, and records every state it moves through —
+/// sent, retrying, acked, replied, done, failed, rejected, cancelled — and the replies and errors that come back for it.
+/// Nothing else writes an outbound message's state.
+/// </summary>
+public sealed partial class Outbox
+{
+    private readonly StewardOptions _options;
+    private readonly NodeStore _store;
+    private readonly AuditLog _audit;
+    private readonly Deliverer _deliverer;
+    private readonly Publishers _publishers;
+    private readonly CancellationRegistry<long> _deliveries;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    internal Outbox(
+        StewardOptions options, NodeStore store, AuditLog audit, INatsConnection nats, MessageSigner signer, KeyRing keys, TaskSupervisor tasks,
+        TimeProvider time, ILoggerFactory loggers)
+    {
+        _options = options;
+        _store = store;
+        _audit = audit;
+        _time = time;
+        _logger = loggers.CreateLogger<Outbox>();
+        _deliveries = new CancellationRegistry<long>(time);
+        _deliverer = new Deliverer(nats, signer, keys, time, loggers.CreateLogger<Deliverer>());
+        _publishers = new Publishers(
+            (subject, streams) => new Publisher(subject, DeliverAsync, tasks, streams, TimeSpan.FromSeconds(options.PublisherIdleSeconds), time),
+            new StreamOrder<(string, long)>(tasks));
+    }
+
+    /// <summary>The subjects that have a running publisher now.</summary>
+    internal IReadOnlyCollection<Publisher> Publishers => _publishers.Running;
+
+    /// <summary>The deliveries waiting for an ACK now.</summary>
+    internal IReadOnlyCollection<CancellationRegistry<long>.Running> InFlight => _deliveries.InFlight;
+
+    public async Task<IReadOnlyList<long>> AcceptAsync(params IEnumerable<Message> messages) =>
+        (await AcceptMessagesAsync(messages).ConfigureAwait(false)).Select(m => m.Id).ToList();
+
+    /// <summary>
+    /// Stores and sends <paramref name="messages"/>; <paramref name="asBatch"/> makes them one fan-out whose id is the
+    /// first message's; <paramref name="operatorName"/>, the operator who posted them, goes into their audit log lines.
+    /// </summary>
+    public Task<IReadOnlyList<Message>> AcceptMessagesAsync(
+        IEnumerable<Message> messages, bool asBatch = false, string? operatorName = null, CancellationToken ct = default) =>
+        StoreAndSendAsync(new OutboundBatch(PerNode(messages), AsBatch: asBatch), operatorName, ct);
+
+    /// <summary>
+    /// Stores and sends the messages of a local input once: none when the same input was taken before, so a node that
+    /// crashed after storing them but before removing the file sends them only once.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> AcceptInputAsync(IEnumerable<Message> messages, LocalInput input, CancellationToken ct = default) =>
+        (await StoreAndSendAsync(new OutboundBatch(PerNode(messages), Input: input), null, ct).ConfigureAwait(false)).Select(m => m.Id).ToList();
+
+    /// <summary>
+    /// Finishes a received message in one commit with what it sends on (its replies) and, when it is a reply to one of
+    /// this node's messages, with that reply recorded and the message's new state: a crash before the commit runs the
+    /// received message again, a crash after it never does, so the reply is recorded and sent exactly once.
+    /// </summary>
+    internal Task FinishAsync(Message received, IEnumerable<Message> send, RecordedReply? reply, CancellationToken ct) =>
+        StoreAndSendAsync(new OutboundBatch(PerNode(send), Finishing: received, Reply: reply), null, ct);
+
+    /// <summary>
+    /// Reports <paramref name="text"/> to central's error log (or to <paramref name="toNode"/>), naming the message it
+    /// concerns; with <paramref name="failsIt"/>, the receiver of the report fails that message, when it sent it here.
+    /// </summary>
+    public async Task ReportAsync(string text, Message? concerning, string? toNode = null, bool failsIt = false)
+    {
+        Log.Reporting(_logger, _options.NodeName, text);
+        if (ErrorReport.For(text, concerning, _options.NodeName, toNode ?? _options.CentralNodeName, _time.GetUtcNow()) is not { } report) return;
+        // As patient as a reply: the report of an outage must outlive the outage.
+        await AcceptAsync(report with { Retries = _options.DefaultReplyRetries, MethodArgs = failsIt ? [ErrorReport.Fails] : null }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records an error a node reported about one of this node's messages; when the reporter is the node the message
+    /// went to and says it gave up on it, the message fails with that reason.
+    /// </summary>
+    internal async Task RecordReportedErrorAsync(long id, string reporter, string line, bool failsIt, CancellationToken ct)
+    {
+        if (await _store.Queries.FindOutboundAsync(id, ct).ConfigureAwait(false) is not { } row) return;
+        if (row.ToNode != reporter && reporter != _options.NodeName) return;   // what a report claims is checked, not believed
+        await _store.AddEventAsync(id, EventKinds.Error, reporter, line, ct: ct).ConfigureAwait(false);
+        if (failsIt && row.ToNode == reporter) await _store.SetStateAsync(id, MessageStates.Failed, error: line, ct: ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Cancels an outbound message: stops its retries, and when it may already have reached its node, asks that node with
+    /// <c>REQOpCancel</c> to stop the running method.
+    /// </summary>
+    public async Task<CancelOutcome> CancelAsync(long id, CancellationToken ct)
+    {
+        if (await _store.Queries.FindOutboundAsync(id, ct).ConfigureAwait(false) is not { } row) return CancelOutcome.NotFound;
+        if (MessageStates.IsFinal(row.State)) return CancelOutcome.AlreadyFinal;
+        if (!await _store.SetStateAsync(id, MessageStates.Cancelled, error: "cancelled by the operator", ct: ct).ConfigureAwait(false))
+            return CancelOutcome.AlreadyFinal;   // it ended between the read and the write
+        var delivering = row.State is MessageStates.Queued or MessageStates.Sent or MessageStates.Retrying;
+        var deliveryWasRunning = delivering && _deliveries.TryCancel(id, orWhenItStarts: true);
+        var neverSent = row.State == MessageStates.Queued && !deliveryWasRunning;   // still waiting in its publisher
+        if (!neverSent)
+        {
+            // It may be on the node already, or arrive there later: the node stops it, or remembers not to run it.
+            await AcceptAsync(new Message
+            {
+                ToNode = row.ToNode, Method = Methods.OpCancel, MethodArgs = [id.ToString(CultureInfo.InvariantCulture)], ReplyMethod = Methods.None,
+            }).ConfigureAwait(false);
+        }
+        return CancelOutcome.Cancelled;
+    }
+
+    /// <summary>Sends again, oldest first, what was stored but not ACKed before the node stopped.</summary>
+    internal async Task<int> ResumeAsync(CancellationToken ct)
+    {
+        var undelivered = await _store.Queries.UndeliveredAsync(ct).ConfigureAwait(false);
+        foreach (var (message, attempts) in undelivered) _publishers.Enqueue(new Outgoing(message, attempts));
+        return undelivered.Count;
+    }
+
+    /// <summary>One message per destination ("local" is this node), with this node's defaults and its creation time; wrapped for its relay.</summary>
+    private List<Message> PerNode(IEnumerable<Message> messages)
+    {
+        var createdAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        return messages.SelectMany(m => m.Destinations().Select(node => node == NodeName.Local ? _options.NodeName : node).Distinct()
+                .Select(node => MessageLimits.WithDefaults(m with
+                {
+                    Id = 0, ToNode = node, ToNodes = null, ToHosts = null, FromNode = _options.NodeName, CreatedAt = createdAt, Signature = null,
+                }, _options)))
+            .Select(m => RelayPolicy.Wraps(m, _options.NodeName) ? RelayPolicy.Wrap(m) : m)
+            .ToList();
+    }
+
+    private async Task<IReadOnlyList<Message>> StoreAndSendAsync(OutboundBatch batch, string? operatorName, CancellationToken ct)
+    {
+        var stored = await _store.AddOutboundAsync(batch, ct).ConfigureAwait(false);
+        foreach (var message in stored)
+        {
+            // Stored means accepted: from here nothing is cut short, or a stored message would wait for a restart.
+            await _audit.AppendAsync(AuditEntry.Out, message, operatorName, CancellationToken.None).ConfigureAwait(false);
+            _publishers.Enqueue(new Outgoing(message));
+        }
+        return stored;
+    }
+
+    /// <summary>Delivers one message and records each state it moves through, ending with one the operator can trust.</summary>
+    private async Task DeliverAsync(Outgoing outgoing, CancellationToken stopping)
+    {
+        var message = outgoing.Message;
+        Task attemptRecorded = Task.CompletedTask;
+        DeliveryOutcome outcome;
+        using (var delivery = _deliveries.Register(message.Id, message, stopping))
+        {
+            // An attempt's state is for the operator: the ACK does not wait for its commit, but the final state does.
+            outcome = await _deliverer.DeliverAsync(outgoing, attempt => attemptRecorded = RecordAttemptAsync(attemptRecorded, message.Id, attempt),
+                delivery.Token).ConfigureAwait(false);
+        }
+        await attemptRecorded.ConfigureAwait(false);
+        stopping.ThrowIfCancellationRequested();   // the node stops: the row stays unfinished and is sent again on restart
+        // From here the outcome is recorded whole, even when the node begins to stop.
+        switch (outcome.How)
+        {
+            case Delivered.Acked:
+                await _store.SetStateAsync(message.Id, RelayPolicy.ReplyExpected(message) ? MessageStates.Acked : MessageStates.Done, outcome.Attempts, ct: CancellationToken.None).ConfigureAwait(false);
+                break;
+            case Delivered.Published:
+                await _store.SetStateAsync(message.Id, MessageStates.Done, outcome.Attempts, ct: CancellationToken.None).ConfigureAwait(false);
+                break;
+            case Delivered.Rejected:
+                await _store.SetStateAsync(message.Id, MessageStates.Rejected, outcome.Attempts, outcome.Error, CancellationToken.None).ConfigureAwait(false);
+                await ReportGivenUpAsync(message, $"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: rejected: {outcome.Error}")
+                    .ConfigureAwait(false);
+                break;
+            case Delivered.Failed:
+                await _store.SetStateAsync(message.Id, MessageStates.Failed, outcome.Attempts, outcome.Error, CancellationToken.None).ConfigureAwait(false);
+                await ReportGivenUpAsync(message, outcome.Error!).ConfigureAwait(false);
+                break;
+            case Delivered.Cancelled:
+                break;   // the operator cancelled it: CancelAsync recorded that
+        }
+    }
+
+    private async Task RecordAttemptAsync(Task previous, long id, int attempt)
+    {
+        await previous.ConfigureAwait(false);
+        await _store.SetStateAsync(id, attempt == 1 ? MessageStates.Sent : MessageStates.Retrying, attempt, ct: CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// To central; a reply given up also fails the message it answers on its sender, and a message relayed here also
+    /// fails the relay message on the node it came from.
+    /// </summary>
+    private async Task ReportGivenUpAsync(Message message, string error)
+    {
+        if (message is { IsReply: true, PreviousMessage: { FromNode: { } sender } request })
+        {
+            await ReportAsync($"the reply could not be delivered: {error}", request, toNode: sender, failsIt: true).ConfigureAwait(false);
+            return;
+        }
+        await ReportAsync(error, message).ConfigureAwait(false);
+        if (RelayPolicy.RelayedFrom(message) is var (origin, relay))
+            await ReportAsync(error, relay, toNode: origin, failsIt: true).ConfigureAwait(false);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(7001, LogLevel.Warning, "Node {Node} reports to central's error log: {Text}")]
+        public static partial void Reporting(ILogger logger, string node, string text);
+    }
+}

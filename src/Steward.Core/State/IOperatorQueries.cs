@@ -1,0 +1,24 @@
+namespace Steward.Core.State;
+
+/// <summary>The reads behind the operator's API: what was sent, what happened to it, and what the node knows of the fleet.</summary>
+public interface IOperatorQueries
+{
+    Task<OutboundMessage?> FindOutboundAsync(long id, CancellationToken ct);
+
+    /// <summary>Outbound messages, newest first, filtered; <paramref name="before"/> is the paging cursor (an id).</summary>
+    Task<IReadOnlyList<OutboundMessage>> ListOutboundAsync(string? node, string? state, string? method, long? before, int limit, CancellationToken ct);
+
+    Task<IReadOnlyList<MessageEvent>> EventsAsync(long id, long afterSeq, CancellationToken ct, int limit = int.MaxValue);
+
+    /// <summary>The messages of one fan-out, by node.</summary>
+    Task<IReadOnlyList<OutboundMessage>> BatchAsync(long batchId, CancellationToken ct);
+
+    Task<IReadOnlyList<MessageEvent>> BatchEventsAsync(long batchId, long afterSeq, CancellationToken ct, int limit = int.MaxValue);
+
+    Task<IReadOnlyList<ErrorEntry>> ErrorsAsync(long afterSeq, CancellationToken ct, int limit = int.MaxValue);
+
+    Task<IReadOnlyList<NodeEntry>> NodesAsync(CancellationToken ct);
+
+    /// <summary>Whether the file takes a write lock now (the health check).</summary>
+    Task<bool> IsWritableAsync(CancellationToken ct);
+}
