@@ -2,7 +2,10 @@ using Steward.Core.Messages;
 
 namespace Steward.Core.Handlers;
 
-/// <summary><c>REQToFile</c>: writes <c>data</c> to <c>&lt;data&gt;/data/&lt;directory&gt;/&lt;fromNode&gt;/&lt;fileName&gt;</c>, replacing it.</summary>
+/// <summary>
+/// <c>REQToFile</c>: writes <c>data</c> to <c>&lt;data&gt;/data/&lt;directory&gt;/&lt;fromNode&gt;/&lt;fileName&gt;</c>,
+/// replacing it; the later parts of a reply too large for one message are appended, so the file holds the whole reply.
+/// </summary>
 internal sealed class ToFileHandler(NodeFiles files) : IMethodHandler
 {
     public string Method => Methods.ToFile;
@@ -11,7 +14,7 @@ internal sealed class ToFileHandler(NodeFiles files) : IMethodHandler
 
     public async Task<HandlerResult> HandleAsync(Message message, CancellationToken ct)
     {
-        await files.WriteAsync(NodeFiles.ResultPath(message), message.Data ?? [], append: false, ct).ConfigureAwait(false);
+        await files.WriteAsync(NodeFiles.ResultPath(message), message.Data ?? [], append: message.ReplyPart > 0, ct).ConfigureAwait(false);
         return HandlerResult.Empty;
     }
 }

@@ -15,7 +15,7 @@ internal static class Replies
     public static string MethodFor(Message request) =>
         request.ReplyMethod ?? (request.Method == Methods.Ping ? Methods.Pong : Methods.DefaultReply);
 
-    public static Message For(Message request, HandlerResult result, int seq, bool last) => new()
+    public static Message For(Message request, ReplyStream.Part part, int seq, bool last) => new()
     {
         ToNode = request.FromNode,
         Method = MethodFor(request),
@@ -26,8 +26,9 @@ internal static class Replies
         MethodTimeout = request.ReplyMethodTimeout,
         Directory = request.Directory,
         FileName = request.FileName,
-        Data = result.Data,
-        ExitCode = result.ExitCode,
+        Data = part.Data,
+        ExitCode = part.ExitCode,
+        ReplyPart = part.Number,
         IsReply = true,
         ReplySeq = seq,
         ReplyLast = last,

@@ -37,6 +37,12 @@ public sealed record Message
     public Message? PreviousMessage { get; init; }
     public int ReplySeq { get; init; }
     public bool ReplyLast { get; init; }
+
+    /// <summary>
+    /// On a reply too large for one broker message: which part of the one result this is (0, 1, …), so the reply method
+    /// joins the parts; null on a whole reply.
+    /// </summary>
+    public int? ReplyPart { get; init; }
     public int? ExitCode { get; init; }
     public byte[]? ArgSignature { get; init; }
 

@@ -51,6 +51,7 @@ public static class MessageInput
         if (message.IsReply) yield return new("isReply", ["isReply is set by the node that replies"]);
         if (message.ReplySeq != 0) yield return new("replySeq", ["replySeq is set by the node that replies"]);
         if (message.ReplyLast) yield return new("replyLast", ["replyLast is set by the node that replies"]);
+        if (message.ReplyPart is not null) yield return new("replyPart", ["replyPart is set by the node that replies"]);
         if (message.PreviousMessage is not null) yield return new("previousMessage", ["previousMessage is set by the node that replies or relays"]);
     }
 

@@ -10,6 +10,16 @@ public static class MessageValidator
     public const int MaxRetries = 100_000;
     public const int MaxScheduledRuns = 10_000;
 
+    /// <summary>The longest a message (or its reply) may keep being resent: 30 days of outage.</summary>
+    public const long MaxRetryHorizonSeconds = 30L * 24 * 3600;
+
+    /// <summary>The longest wait between two attempts: the backoff grows up to ACKTimeout × 4 (or retryWait), never beyond a day.</summary>
+    public static long BackoffCapSeconds(int ackTimeout, int retryWait) => Math.Min(Math.Max(retryWait, ackTimeout * 4L), 24 * 3600);
+
+    /// <summary>How long <paramref name="retries"/> resends may take at worst: every attempt's ACK timeout and every wait at its cap.</summary>
+    public static long RetryHorizonSeconds(int retries, int ackTimeout, int retryWait) =>
+        (retries + 1L) * ackTimeout + retries * BackoffCapSeconds(ackTimeout, retryWait);
+
     public static Dictionary<string, string[]> Validate(Message message)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -37,6 +47,11 @@ public static class MessageValidator
         Range("replyRetries", message.ReplyRetries, 0, MaxRetries, Add);
         Range("methodTimeout", message.MethodTimeout, -1, MaxSeconds, Add);
         Range("replyMethodTimeout", message.ReplyMethodTimeout, -1, MaxSeconds, Add);
+        // Unset limits (0) take the node's defaults, which are this small or smaller: 10 s ACK timeout, 5 s wait.
+        if (RetryHorizonSeconds(message.Retries, Or(message.AckTimeout, 10), Or(message.RetryWait, 5)) > MaxRetryHorizonSeconds)
+            Add("retries", $"retries × (ACKTimeout + wait) may last at most {MaxRetryHorizonSeconds / 86400} days");
+        if (RetryHorizonSeconds(message.ReplyRetries, Or(message.ReplyACKTimeout, Or(message.AckTimeout, 10)), Or(message.RetryWait, 5)) > MaxRetryHorizonSeconds)
+            Add("replyRetries", $"replyRetries × (replyACKTimeout + wait) may last at most {MaxRetryHorizonSeconds / 86400} days");
 
         if (SafePath.Problem(message.Directory, allowSubfolders: true) is { } directoryProblem) Add("directory", directoryProblem);
         if (SafePath.Problem(message.FileName, allowSubfolders: false) is { } fileProblem) Add("fileName", fileProblem);
@@ -84,6 +99,8 @@ public static class MessageValidator
             add(field, $"unknown method '{method}'");
         }
     }
+
+    private static int Or(int value, int unset) => value > 0 ? value : unset;
 
     private static void Range(string field, int value, int min, int max, Action<string, string> add)
     {

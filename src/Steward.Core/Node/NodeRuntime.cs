@@ -101,7 +101,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
 
         _tasks.RunLoop($"receiver of {NodeName}", _inbox.ReceiveAsync);
         _tasks.RunLoop(ErrorReportTask, ReportCrashesAsync);
-        _tasks.RunLoop($"duplicate memory of {NodeName}", ForgetOldInboundAsync);
+        _tasks.RunLoop($"retention of {NodeName}", ForgetOldAsync);
         if (NodeName != _options.CentralNodeName) _tasks.RunLoop($"hello of {NodeName}", new HelloSender(_options, _nats, _audit, _signer, _key.PublicKey, Keys, _time).RunAsync);
     }
 
@@ -129,12 +129,15 @@ public sealed partial class NodeRuntime : IAsyncDisposable
             if (what != ErrorReportTask) await Outbox.ReportAsync(text, concerning: null).ConfigureAwait(false);
     }
 
-    private async Task ForgetOldInboundAsync(CancellationToken stopping)
+    /// <summary>Every hour: the duplicate memory, finished messages and old errors beyond their retention are deleted.</summary>
+    private async Task ForgetOldAsync(CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
         {
             var forgotten = await Store.ForgetInboundOlderThanAsync(TimeSpan.FromDays(_options.DedupRetentionDays), stopping).ConfigureAwait(false);
             if (forgotten > 0) Log.Forgot(_logger, NodeName, forgotten, _options.DedupRetentionDays);
+            var (messages, errors) = await Store.PruneOlderThanAsync(TimeSpan.FromDays(_options.RetentionDays), stopping).ConfigureAwait(false);
+            if (messages + errors > 0) Log.Pruned(_logger, NodeName, messages, errors, _options.RetentionDays);
             await Task.Delay(TimeSpan.FromHours(1), _time, stopping).ConfigureAwait(false);
         }
     }
@@ -164,5 +167,8 @@ public sealed partial class NodeRuntime : IAsyncDisposable
 
         [LoggerMessage(6004, LogLevel.Information, "Node {Node} forgot {Count} received message(s) finished over {Days} day(s) ago")]
         public static partial void Forgot(ILogger logger, string node, int count, int days);
+
+        [LoggerMessage(6008, LogLevel.Information, "Node {Node} deleted {Messages} message(s) and {Errors} error log entries finished over {Days} day(s) ago")]
+        public static partial void Pruned(ILogger logger, string node, int messages, int errors, int days);
     }
 }

@@ -75,6 +75,12 @@ public sealed class StewardOptions
     /// <summary>How long a node remembers a finished received message, to run a resend of it only once (default 7 days).</summary>
     [Range(1, 3650)] public int DedupRetentionDays { get; set; } = 7;
 
+    /// <summary>
+    /// How long a finished message (with its events) and an error log entry are kept (default 30 days); unfinished
+    /// messages are kept however old.
+    /// </summary>
+    [Range(1, 36500)] public int RetentionDays { get; set; } = 30;
+
     /// <summary>How often a node tells central it is alive (<c>REQHello</c>); central itself does not.</summary>
     [Range(1, 86_400)] public int HelloIntervalSeconds { get; set; } = 30;
 

@@ -130,7 +130,7 @@ internal sealed partial class Deliverer(INatsConnection nats, MessageSigner sign
                 Delay = TimeSpan.FromSeconds(Math.Min(limits.RetryWait, MaxDelaySeconds)),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                MaxDelay = TimeSpan.FromSeconds(Math.Min(Math.Max(limits.RetryWait, limits.AckTimeout * 4L), MaxDelaySeconds)),
+                MaxDelay = TimeSpan.FromSeconds(MessageValidator.BackoffCapSeconds(limits.AckTimeout, limits.RetryWait)),
             }).Build());
     }
 

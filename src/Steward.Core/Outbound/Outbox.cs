@@ -23,6 +23,7 @@ public sealed partial class Outbox
     private readonly NodeStore _store;
     private readonly AuditLog _audit;
     private readonly Deliverer _deliverer;
+    private readonly INatsConnection _nats;
     private readonly Publishers _publishers;
     private readonly CancellationRegistry<long> _deliveries;
     private readonly TimeProvider _time;
@@ -38,11 +39,15 @@ public sealed partial class Outbox
         _time = time;
         _logger = loggers.CreateLogger<Outbox>();
         _deliveries = new CancellationRegistry<long>(time);
+        _nats = nats;
         _deliverer = new Deliverer(nats, signer, keys, time, loggers.CreateLogger<Deliverer>());
         _publishers = new Publishers(
             (subject, streams) => new Publisher(subject, DeliverAsync, tasks, streams, TimeSpan.FromSeconds(options.PublisherIdleSeconds), time),
             new StreamOrder<(string, long)>(tasks));
     }
+
+    /// <summary>The largest message the broker takes (its <c>max_payload</c>; NATS' default until connected).</summary>
+    internal long MaxPayload => _nats.ServerInfo?.MaxPayload is > 0 and var max ? max : 1024 * 1024;
 
     /// <summary>The subjects that have a running publisher now.</summary>
     internal IReadOnlyCollection<Publisher> Publishers => _publishers.Running;

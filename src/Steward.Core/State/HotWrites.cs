@@ -21,7 +21,11 @@ internal sealed class HotWrites : IDisposable
     private readonly SqliteCommand _forgetInbound;
     private readonly SqliteCommand _sawNode;
     private readonly SqliteCommand _hasInbound;
+    private readonly SqliteCommand _pruneEvents;
+    private readonly SqliteCommand _pruneOutbound;
+    private readonly SqliteCommand _pruneErrors;
     private long _lastId;
+    private long _savedId;
 
     public HotWrites(SqliteConnection connection, TimeProvider time)
     {
@@ -45,11 +49,16 @@ internal sealed class HotWrites : IDisposable
             ON CONFLICT("Name") DO UPDATE SET "LastSeen"=$now,"Version"=$version,"Os"=$os,"Arch"=$arch,"StartedAt"=$started
             """);
         _hasInbound = Prepare("""SELECT 1 FROM "Inbound" WHERE "FromNode"=$fromNode AND "Id"=$id""");
-        _all = [_hasInbound, _sawNode, _forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
+        // In slices, so pruning a long backlog never holds the writer for long.
+        const string finishedBefore = """SELECT "Id" FROM "Outbound" WHERE "State" IN ('done','failed','rejected','cancelled') AND "UpdatedAt" < $before ORDER BY "Id" LIMIT $limit""";
+        _pruneEvents = Prepare($"""DELETE FROM "Events" WHERE "MessageId" IN ({finishedBefore})""");
+        _pruneOutbound = Prepare($"""DELETE FROM "Outbound" WHERE "Id" IN ({finishedBefore})""");
+        _pruneErrors = Prepare("""DELETE FROM "Errors" WHERE "Seq" IN (SELECT "Seq" FROM "Errors" WHERE "At" < $before ORDER BY "Seq" LIMIT $limit)""");
+        _all = [_pruneEvents, _pruneOutbound, _pruneErrors, _hasInbound, _sawNode, _forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
         using var last = Prepare("""SELECT "Last" FROM "Sequences" WHERE "Name"='messages'""");
         // A new file starts at the current Unix time in ms: a node whose file was lost or moved aside must not reuse
         // ids its receivers still remember as already run.
-        _lastId = last.ExecuteScalar() is long value ? value : time.GetUtcNow().ToUnixTimeMilliseconds();
+        _lastId = _savedId = last.ExecuteScalar() is long value ? value : time.GetUtcNow().ToUnixTimeMilliseconds();
     }
 
     public void Begin(SqliteTransaction transaction)
@@ -57,11 +66,15 @@ internal sealed class HotWrites : IDisposable
         foreach (var command in _all) command.Transaction = transaction;
     }
 
-    /// <summary>The next message id; persisted with the batch that uses it (a rolled-back batch leaves a gap, never a repeat).</summary>
-    public long NextId()
+    /// <summary>The next message id; persisted by <see cref="SaveIds"/> with the batch that uses it (a rolled-back batch leaves a gap, never a repeat).</summary>
+    public long NextId() => ++_lastId;
+
+    /// <summary>Persists the last id given out, once per transaction rather than once per id.</summary>
+    public void SaveIds()
     {
-        Run(_saveSequence, ("$last", ++_lastId));
-        return _lastId;
+        if (_lastId == _savedId) return;
+        Run(_saveSequence, ("$last", _lastId));
+        _savedId = _lastId;
     }
 
     public void InsertOutbound(long id, string toNode, string method, string json, string state, long? batchId, DateTime now) =>
@@ -98,6 +111,16 @@ internal sealed class HotWrites : IDisposable
         Run(_sawNode, ("$name", n.Name), ("$now", n.LastSeen), ("$version", n.Version), ("$os", n.Os), ("$arch", n.Arch), ("$started", n.StartedAt));
 
     public int ForgetInbound(DateTime finishedBefore) => Run(_forgetInbound, ("$before", finishedBefore));
+
+    /// <summary>Deletes up to <paramref name="limit"/> messages that ended before <paramref name="before"/>, with their events; gives how many.</summary>
+    public int PruneFinished(DateTime before, int limit)
+    {
+        Run(_pruneEvents, ("$before", before), ("$limit", limit));
+        return Run(_pruneOutbound, ("$before", before), ("$limit", limit));
+    }
+
+    /// <summary>Deletes up to <paramref name="limit"/> error log entries older than <paramref name="before"/>.</summary>
+    public int PruneErrors(DateTime before, int limit) => Run(_pruneErrors, ("$before", before), ("$limit", limit));
 
     public long InsertError(ErrorEntry e)
     {

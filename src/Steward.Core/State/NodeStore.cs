@@ -186,6 +186,21 @@ internal sealed class NodeStore : IAsyncDisposable
     /// <summary>Forgets finished received messages older than <paramref name="age"/>: the bound on the duplicate memory.</summary>
     public Task<int> ForgetInboundOlderThanAsync(TimeSpan age, CancellationToken ct = default) => _writes.EnqueueAsync(hot => hot.ForgetInbound(Now - age), ct);
 
+    /// <summary>
+    /// Deletes what ended more than <paramref name="age"/> ago: finished outbound messages with their events, and error
+    /// log entries. Unfinished messages stay however old. Gives how many messages and errors went.
+    /// </summary>
+    public async Task<(int Messages, int Errors)> PruneOlderThanAsync(TimeSpan age, CancellationToken ct = default)
+    {
+        const int slice = 1000;
+        int messages = 0, errors = 0, last;
+        do messages += last = await _writes.EnqueueAsync(hot => hot.PruneFinished(Now - age, slice), ct).ConfigureAwait(false);
+        while (last == slice);
+        do errors += last = await _writes.EnqueueAsync(hot => hot.PruneErrors(Now - age, slice), ct).ConfigureAwait(false);
+        while (last == slice);
+        return (messages, errors);
+    }
+
     private static MessageEvent StateEvent(long id, string node, string state, int? attempt, string? error, DateTime now) =>
         new() { MessageId = id, Kind = EventKinds.State, Node = node, State = state, Attempt = attempt, Error = error, At = now };
 

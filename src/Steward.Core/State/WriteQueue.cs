@@ -57,6 +57,7 @@ internal sealed partial class WriteQueue : IAsyncDisposable
             using var transaction = _connection.BeginTransaction();
             _hot.Begin(transaction);
             foreach (var write in batch) write.Apply(_hot);
+            _hot.SaveIds();
             transaction.Commit();
             foreach (var write in batch) write.Commit();
         }

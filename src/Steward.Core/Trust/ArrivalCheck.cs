@@ -134,8 +134,6 @@ internal sealed class ArrivalCheck(
         var asked = relayed is { } original
             ? RelayPolicy.AskedReply(original)
             : (Method: Replies.MethodFor(sent), Args: sent.ReplyMethodArgs, sent.Directory, sent.FileName);
-        if (!Streams(relayed ?? sent) && (reply.ReplySeq != 0 || !reply.ReplyLast))
-            return $"message {id} takes one reply (replySeq 0, replyLast), not replySeq {reply.ReplySeq}";
         if (relayed is not null && FarReplyProblem(reply, relayed) is { } unsignedCopy) return unsignedCopy;
         if (reply.Method != asked.Method) return $"reply method {reply.Method} is not the {asked.Method} that message {id} asked for";
         if (reply.Directory != asked.Directory || reply.FileName != asked.FileName)
@@ -165,10 +163,6 @@ internal sealed class ArrivalCheck(
             && (far.Data ?? []).AsSpan().SequenceEqual(copy.Data ?? []);
         return same ? null : $"the answer differs from the reply {relayed.ToNode} signed";
     }
-
-    /// <summary>Whether a message is answered by several replies: streaming methods, and methods run on a schedule.</summary>
-    private static bool Streams(Message request) =>
-        request.Schedule is not null || request.Method is Methods.CliCommandCont or Methods.TailFile;
 
     private string? RuleProblem(string sender, string method)
     {

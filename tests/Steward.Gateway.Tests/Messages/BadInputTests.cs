@@ -45,6 +45,9 @@ public sealed class BadInputTests(NatsServerFixture broker) : GatewayTest(broker
         { "a schedule without end", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"schedule":[1,2000000000]}""", "schedule" },
         { "a schedule running too often", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"schedule":[1,86400]}""", "schedule" },
         { "a fan-out over the limit", $$"""{"toHosts":[{{string.Join(",", Enumerable.Range(0, 5001).Select(i => $"\"n{i}\""))}}],"method":"REQNone"}""", "toHosts" },
+        { "retries beyond 30 days", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"retries":100000,"ACKTimeout":60}""", "retries" },
+        { "reply retries beyond 30 days", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"replyRetries":100000}""", "replyRetries" },
+        { "replyPart set by an operator", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"replyPart":1}""", "replyPart" },
         { "previousMessage set by an operator", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"previousMessage":{"id":1}}""", "previousMessage" },
     };
 
