@@ -26,12 +26,13 @@ public sealed class NodeStore : IAsyncDisposable
         SqliteFile.Create(readers, path);
         _open = () => new StewardDb(readers);
         _writer = SqliteFile.OpenWriter(path, synchronous);
-        _writes = new WriteQueue(_writer, time, logger);
+        _writes = new WriteQueue(_writer, time, Feed, logger);
         _time = time;
         Queries = new NodeQueries(_open);
     }
 
-    public EventSignals Signals { get; } = new();
+    /// <summary>Committed message events and error entries, pushed to the streams that follow them.</summary>
+    public EventFeed Feed { get; } = new();
 
     public NodeQueries Queries { get; }
 
@@ -65,45 +66,38 @@ public sealed class NodeStore : IAsyncDisposable
                 var message = m with { Id = hot.NextId() };
                 if (asBatch) batchId ??= message.Id;
                 hot.InsertOutbound(message.Id, message.ToNode!, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), MessageStates.Queued, batchId, now);
-                hot.InsertEvent(StateEvent(message.Id, message.ToNode!, MessageStates.Queued, attempt: null, error: null, now));
+                hot.InsertEvent(StateEvent(message.Id, message.ToNode!, MessageStates.Queued, attempt: null, error: null, now), batchId);
                 return message;
             }).ToList();
         }).ConfigureAwait(false);
-        foreach (var message in stored) Signals.Notify(message.Id);
         return stored;
     }
 
     /// <summary>Moves an outbound message to <paramref name="state"/>; false when it had already moved past it or ended.</summary>
     public async Task<bool> SetStateAsync(long id, string state, int? attempt = null, string? error = null)
     {
-        var (moved, batchId) = await _writes.EnqueueAsync(hot =>
+        var moved = await _writes.EnqueueAsync(hot =>
         {
-            if (hot.FindOutbound(id) is not { } row || !MessageStates.CanMove(row.State, state)) return (false, null);
+            if (hot.FindOutbound(id) is not { } row || !MessageStates.CanMove(row.State, state)) return false;
             var now = Now;
             hot.UpdateOutbound(id, state, attempt, error, now);
-            hot.InsertEvent(StateEvent(id, row.ToNode, state, attempt, error, now));
-            return (true, row.BatchId);
+            hot.InsertEvent(StateEvent(id, row.ToNode, state, attempt, error, now), row.BatchId);
+            return true;
         }).ConfigureAwait(false);
-        Notify(id, batchId);
         if (moved) StateChanged?.Invoke(id, state);
         return moved;
     }
 
     /// <summary>Records what came back for outbound message <paramref name="id"/>: reply output or a reported error.</summary>
-    public async Task AddEventAsync(long id, string kind, string node, string? output, int? exitCode = null)
+    public Task AddEventAsync(long id, string kind, string node, string? output, int? exitCode = null) => _writes.EnqueueAsync(hot =>
     {
-        var batchId = await _writes.EnqueueAsync(hot =>
+        if (hot.FindOutbound(id) is not { } row) return;
+        hot.InsertEvent(new MessageEvent
         {
-            if (hot.FindOutbound(id) is not { } row) return null;
-            hot.InsertEvent(new MessageEvent
-            {
-                MessageId = id, Kind = kind, Node = node, At = Now, ExitCode = exitCode,
-                Output = kind == EventKinds.Error ? null : output, Error = kind == EventKinds.Error ? output : null,
-            });
-            return row.BatchId;
-        }).ConfigureAwait(false);
-        Notify(id, batchId);
-    }
+            MessageId = id, Kind = kind, Node = node, At = Now, ExitCode = exitCode,
+            Output = kind == EventKinds.Error ? null : output, Error = kind == EventKinds.Error ? output : null,
+        }, row.BatchId);
+    });
 
     /// <summary>Stores a received message; false when <c>(fromNode, id)</c> was seen before, so it must not run again.</summary>
     public Task<bool> AddInboundAsync(Message message) => _writes.EnqueueAsync(hot =>
@@ -132,18 +126,11 @@ public sealed class NodeStore : IAsyncDisposable
 
     public Task SawNodeAsync(NodeEntry node) => _writes.EnqueueAsync(hot => hot.SawNode(node));
 
+    /// <summary>Stores an entry of the error log; it comes back with its <c>Seq</c>.</summary>
     public async Task<ErrorEntry> AddErrorAsync(ErrorEntry entry)
     {
-        entry.Seq = await _writes.EnqueueAsync(hot => hot.InsertError(entry)).ConfigureAwait(false);
-        Signals.Notify(EventSignals.ErrorLog);
+        await _writes.EnqueueAsync(hot => hot.InsertError(entry)).ConfigureAwait(false);
         return entry;
-    }
-
-    /// <summary>Wakes readers of the message's events, and of its batch's.</summary>
-    private void Notify(long id, long? batchId)
-    {
-        Signals.Notify(id);
-        if (batchId is { } batch && batch != id) Signals.Notify(batch);
     }
 
     /// <summary>Forgets finished received messages older than <paramref name="age"/>: the bound on the duplicate memory.</summary>

@@ -27,8 +27,8 @@ internal static class ErrorEndpoints
     internal static EventStream<ErrorEntry> Stream([FromHeader(Name = "Last-Event-ID")] long? lastEventId, NodeRuntime node, StewardOptions options, CancellationToken ct)
     {
         var queries = node.Store.Queries;
-        var feed = LiveFeed.ReadAsync(node.Store.Signals, EventSignals.ErrorLog, lastEventId ?? 0, (after, c) => queries.ErrorsAsync(after, c, LiveFeed.PageSize), e => e.Seq,
-            _ => Task.FromResult(false), ct);
+        var feed = LiveFeed.ReadAsync(node.Store.Feed.SubscribeErrors, lastEventId ?? 0,
+            (after, c) => queries.ErrorsAsync(after, c, LiveFeed.PageSize), e => e.Seq, StreamEnd<ErrorEntry>.Never, ct);
         return new EventStream<ErrorEntry>(feed, e => ("error", e.Seq), StewardJson.Default.ErrorEntry, TimeSpan.FromSeconds(options.SseHeartbeatSeconds));
     }
 }

@@ -61,8 +61,8 @@ internal static class BatchEndpoints
     {
         if ((await node.Store.Queries.BatchAsync(id, ct)).Count == 0) return NotFound(id);
         var queries = node.Store.Queries;
-        var feed = LiveFeed.ReadAsync(node.Store.Signals, id, lastEventId ?? 0, (after, c) => queries.BatchEventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq,
-            async c => (await queries.BatchAsync(id, c)).All(m => MessageStates.IsFinal(m.State)), ct);
+        var feed = LiveFeed.ReadAsync(() => node.Store.Feed.SubscribeBatch(id), lastEventId ?? 0,
+            (after, c) => queries.BatchEventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq, new BatchEnd(queries, id), ct);
         return MessageEndpoints.Stream(feed, options);
     }
 

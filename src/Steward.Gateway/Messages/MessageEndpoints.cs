@@ -85,8 +85,8 @@ internal static class MessageEndpoints
     {
         if (await node.Store.Queries.FindOutboundAsync(id, ct) is null) return NotFound(id);
         var queries = node.Store.Queries;
-        var feed = LiveFeed.ReadAsync(node.Store.Signals, id, lastEventId ?? 0, (after, c) => queries.EventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq,
-            async c => await queries.FindOutboundAsync(id, c) is { } row && MessageStates.IsFinal(row.State), ct);
+        var feed = LiveFeed.ReadAsync(() => node.Store.Feed.SubscribeMessage(id), lastEventId ?? 0,
+            (after, c) => queries.EventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq, new MessageEnd(queries, id), ct);
         return Stream(feed, options);
     }
 
