@@ -35,7 +35,7 @@ internal static class LiveFeed
             }
             while (page.Count >= PageSize);
             if (wasOver) yield break;
-            await foreach (var item in pushed.Items.ReadAllAsync(ct))
+            await foreach (var item in pushed.ReadAllAsync(ct))
             {
                 if (seq(item) > after)
                 {
