@@ -34,7 +34,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddCommandLine(args, StewardCommandLine.Switches.ToDictionary());
 var options = StewardConfiguration.Read(builder.Configuration, defaultNodeName: "central");
 if (StewardCommandLine.WantsPublicKey(args)) return NodeKeyCommand.Print(options);
-if (options.Problems() is [var first, ..])
+if (options.Problems().Concat(EventStreamLimit.Problems(builder.Configuration)).ToList() is [var first, ..])
 {
     Console.Error.WriteLine($"Steward.Gateway: invalid configuration: {first}");
     return 2;
@@ -59,6 +59,7 @@ builder.Services.AddOpenApi(OpenApiDocument.Configure);
 builder.Services.AddSingleton(sp => Operators.Load(options, sp.GetRequiredService<ILoggerFactory>().CreateLogger<Operators>()));
 builder.Services.AddAuthentication(BearerTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
 builder.Services.AddAuthorization(OperatorRoles.AddPolicies);
+builder.Services.AddEventStreamLimit(builder.Configuration);
 builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoleProblemHandler>();
 
 var app = builder.Build();
@@ -76,6 +77,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();   // after authorization: a request without a valid token never takes a stream's place
 app.MapOpenApi();
 app.MapOpenApi("/openapi/{documentName}.yaml");
 app.UseSwaggerUI(ui =>

@@ -14,7 +14,7 @@ internal static class ErrorEndpoints
         var group = app.MapGroup("/errors").WithTags("Errors").RequireAuthorization(Auth.OperatorRoles.Read).ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapGet("/", ListAsync).WithName("ListErrors").WithSummary("The error log, oldest first; page with after (a seq) and limit");
         group.MapGet("/events", Stream).WithName("StreamErrors").WithSummary("The error log as server-sent events, live; Last-Event-ID resumes")
-            .Produces<ErrorEntry>(StatusCodes.Status200OK, "text/event-stream");
+            .Produces<ErrorEntry>(StatusCodes.Status200OK, "text/event-stream").LimitedAsEventStream();
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<ErrorEntry>>, ValidationProblem>> ListAsync(long? after, int? limit, NodeRuntime node, CancellationToken ct)
