@@ -29,6 +29,7 @@ builder.Services.AddOpenApi(OpenApiDocument.Configure);
 builder.Services.AddSingleton(sp => Operators.Load(options, sp.GetRequiredService<ILoggerFactory>().CreateLogger<Operators>()));
 builder.Services.AddAuthentication(BearerTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
 builder.Services.AddAuthorization(OperatorRoles.AddPolicies);
+builder.Services.AddEventStreamLimit(options.MaxEventStreams);
 builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoleProblemHandler>();
 
 var app = builder.Build();
@@ -46,6 +47,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();   // after authorization: a request without a valid token never takes a stream's place
 app.MapOpenApi();
 app.MapOpenApi("/openapi/{documentName}.yaml");
 app.UseSwaggerUI(ui =>

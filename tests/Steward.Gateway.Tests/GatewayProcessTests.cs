@@ -23,6 +23,16 @@ public sealed class GatewayProcessTests
         Assert.Contains("Durability must be OFF, NORMAL, FULL or EXTRA", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_invalid_cap_on_event_streams_stops_the_gateway_with_one_clear_line()
+    {
+        var (exitCode, output) = await HostProcess.RunToExitAsync(HostProcess.Gateway, "--Steward:MaxEventStreams=0", "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("MaxEventStreams must be a whole number between 1 and", line, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--token", "secret-on-the-command-line")]
     [InlineData("--Steward:ApiToken=secret-on-the-command-line")]

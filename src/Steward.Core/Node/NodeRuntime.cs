@@ -64,8 +64,8 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     /// <summary>What an operator reads: messages, their events, fan-outs, the error log, the nodes seen.</summary>
     public IOperatorQueries Queries => Store.Queries;
 
-    /// <summary>Wakes readers once new events of a message (or of the error log) are committed.</summary>
-    public EventSignals Signals => Store.Signals;
+    /// <summary>Committed events of a message, a fan-out or the error log, pushed to the streams that follow them.</summary>
+    public EventFeed Feed => Store.Feed;
 
     /// <summary>The public keys this node trusts, by node; on central also the keys waiting for approval.</summary>
     public KeyRing Keys { get; }

@@ -99,6 +99,13 @@ public sealed class StewardOptions
     /// <summary>The most nodes one message may go to (<c>toNodes</c>/<c>toHosts</c>); raise it for a larger fleet.</summary>
     [Range(1, 1_000_000)] public int MaxNodesPerFanOut { get; set; } = 5000;
 
+    /// <summary>
+    /// (gateway) The most event streams open at once; each holds a connection and a subscription for as long as its
+    /// client listens. Over it a stream is refused with 503 and Retry-After.
+    /// </summary>
+    [Range(1, 100_000, ErrorMessage = "MaxEventStreams must be a whole number between {1} and {2}")]
+    public int MaxEventStreams { get; set; } = 100;
+
     /// <summary>The methods this node serves; empty means every method.</summary>
     public string[] Methods { get; set; } = [];
 

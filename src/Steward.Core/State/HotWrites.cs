@@ -38,7 +38,7 @@ internal sealed class HotWrites : IDisposable
         _insertOutbound = Prepare("""INSERT INTO "Outbound" ("Id","ToNode","Method","Json","State","Attempts","BatchId","CreatedAt","UpdatedAt") VALUES ($id,$toNode,$method,$json,$state,0,$batch,$now,$now)""");
         _findOutbound = Prepare("""SELECT "State","ToNode","BatchId" FROM "Outbound" WHERE "Id"=$id""");
         _updateOutbound = Prepare("""UPDATE "Outbound" SET "State"=$state,"Attempts"=coalesce($attempt,"Attempts"),"LastError"=coalesce($error,"LastError"),"UpdatedAt"=$now WHERE "Id"=$id""");
-        _insertEvent = Prepare("""INSERT INTO "Events" ("MessageId","Kind","Node","State","Output","ExitCode","Attempt","Error","At") VALUES ($id,$kind,$node,$state,$output,$exitCode,$attempt,$error,$now)""");
+        _insertEvent = Prepare("""INSERT INTO "Events" ("MessageId","Kind","Node","State","Output","ExitCode","Attempt","Error","At") VALUES ($id,$kind,$node,$state,$output,$exitCode,$attempt,$error,$now) RETURNING "Seq" """);
         _insertInbound = Prepare("""INSERT OR IGNORE INTO "Inbound" ("FromNode","Id","Method","Json","State","ReceivedAt") VALUES ($fromNode,$id,$method,$json,'received',$now)""");
         _finishInbound = Prepare("""UPDATE "Inbound" SET "State"='done',"FinishedAt"=$now WHERE "FromNode"=$fromNode AND "Id"=$id""");
         _insertError = Prepare("""INSERT INTO "Errors" ("At","Node","Line","MessageFromNode","MessageId") VALUES ($now,$node,$line,$fromNode,$id) RETURNING "Seq" """);
@@ -61,8 +61,12 @@ internal sealed class HotWrites : IDisposable
         _lastId = _savedId = last.ExecuteScalar() is long value ? value : time.GetUtcNow().ToUnixTimeMilliseconds();
     }
 
+    /// <summary>The events and error entries written in the current transaction, with their <c>Seq</c>.</summary>
+    public CommittedItems Written { get; } = new();
+
     public void Begin(SqliteTransaction transaction)
     {
+        Written.Clear();
         foreach (var command in _all) command.Transaction = transaction;
     }
 
@@ -90,9 +94,14 @@ internal sealed class HotWrites : IDisposable
     public void UpdateOutbound(long id, string state, int? attempt, string? error, DateTime now) =>
         Run(_updateOutbound, ("$id", id), ("$state", state), ("$attempt", attempt), ("$error", error), ("$now", now));
 
-    public void InsertEvent(MessageEvent e) =>
-        Run(_insertEvent, ("$id", e.MessageId), ("$kind", e.Kind), ("$node", e.Node), ("$state", e.State), ("$output", e.Output),
+    /// <summary>Stores <paramref name="e"/> and gives it its <c>Seq</c>; <paramref name="batchId"/> is its message's batch, for the feed.</summary>
+    public void InsertEvent(MessageEvent e, long? batchId)
+    {
+        Set(_insertEvent, ("$id", e.MessageId), ("$kind", e.Kind), ("$node", e.Node), ("$state", e.State), ("$output", e.Output),
             ("$exitCode", e.ExitCode), ("$attempt", e.Attempt), ("$error", e.Error), ("$now", e.At));
+        e.Seq = (long)_insertEvent.ExecuteScalar()!;
+        Written.Events.Add((e, batchId));
+    }
 
     /// <summary>False when <c>(fromNode, id)</c> is already stored.</summary>
     public bool InsertInbound(string fromNode, long id, string method, string json, DateTime now) =>
@@ -122,10 +131,12 @@ internal sealed class HotWrites : IDisposable
     /// <summary>Deletes up to <paramref name="limit"/> error log entries older than <paramref name="before"/>.</summary>
     public int PruneErrors(DateTime before, int limit) => Run(_pruneErrors, ("$before", before), ("$limit", limit));
 
-    public long InsertError(ErrorEntry e)
+    /// <summary>Stores <paramref name="e"/> and gives it its <c>Seq</c>.</summary>
+    public void InsertError(ErrorEntry e)
     {
         Set(_insertError, ("$now", e.At), ("$node", e.Node), ("$line", e.Line), ("$fromNode", e.MessageFromNode), ("$id", e.MessageId));
-        return (long)_insertError.ExecuteScalar()!;
+        e.Seq = (long)_insertError.ExecuteScalar()!;
+        Written.Errors.Add(e);
     }
 
     private static int Run(SqliteCommand command, params (string Name, object? Value)[] values)

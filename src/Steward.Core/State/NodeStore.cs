@@ -27,12 +27,13 @@ internal sealed class NodeStore : IAsyncDisposable
         SqliteFile.Create(readers, path);
         _open = () => new StewardDb(readers);
         _writer = SqliteFile.OpenWriter(path, synchronous);
-        _writes = new WriteQueue(_writer, time, logger);
+        _writes = new WriteQueue(_writer, time, Feed, logger);
         _time = time;
         Queries = new NodeQueries(_open);
     }
 
-    public EventSignals Signals { get; } = new();
+    /// <summary>Committed message events and error entries, pushed to the streams that follow them.</summary>
+    public EventFeed Feed { get; } = new();
 
     public NodeQueries Queries { get; }
 
@@ -65,17 +66,12 @@ internal sealed class NodeStore : IAsyncDisposable
                 var message = m with { Id = hot.NextId() };
                 if (batch.AsBatch) batchId ??= message.Id;
                 hot.InsertOutbound(message.Id, message.ToNode!, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), MessageStates.Queued, batchId, now);
-                hot.InsertEvent(StateEvent(message.Id, message.ToNode!, MessageStates.Queued, attempt: null, error: null, now));
+                hot.InsertEvent(StateEvent(message.Id, message.ToNode!, MessageStates.Queued, attempt: null, error: null, now), batchId);
                 return message;
             }).ToList();
             return (messages, recorded);
         }, ct).ConfigureAwait(false);
-        foreach (var message in stored) Signals.Notify(message.Id);
-        if (reply is var (id, batchId, state))
-        {
-            Notify(id, batchId);
-            if (state is not null) StateChanged?.Invoke(id, state);
-        }
+        if (reply is var (id, state) && state is not null) StateChanged?.Invoke(id, state);
         return stored;
     }
 
@@ -83,13 +79,13 @@ internal sealed class NodeStore : IAsyncDisposable
     /// The reply as an event of the message it answers, and that message's move to replied, then to done with the last
     /// reply: the operator sees every state, all from one commit.
     /// </summary>
-    private static (long Id, long? BatchId, string? State)? RecordReply(HotWrites hot, RecordedReply reply, DateTime now)
+    private static (long Id, string? State)? RecordReply(HotWrites hot, RecordedReply reply, DateTime now)
     {
         if (hot.FindOutbound(reply.AnsweredId) is not { } row) return null;
         hot.InsertEvent(new MessageEvent
         {
             MessageId = reply.AnsweredId, Kind = EventKinds.Reply, Node = reply.FromNode, At = now, ExitCode = reply.ExitCode, Output = reply.Output,
-        });
+        }, row.BatchId);
         string? moved = null;
         foreach (var state in reply.Last ? [MessageStates.Replied, MessageStates.Done] : new[] { MessageStates.Replied })
         {
@@ -98,19 +94,18 @@ internal sealed class NodeStore : IAsyncDisposable
             row = row with { State = state };
             moved = state;
         }
-        return (reply.AnsweredId, row.BatchId, moved);
+        return (reply.AnsweredId, moved);
     }
 
     /// <summary>Moves an outbound message to <paramref name="state"/>; false when it had already moved past it or ended.</summary>
     public async Task<bool> SetStateAsync(long id, string state, int? attempt = null, string? error = null, CancellationToken ct = default)
     {
-        var (moved, batchId) = await _writes.EnqueueAsync(hot =>
+        var moved = await _writes.EnqueueAsync(hot =>
         {
-            if (hot.FindOutbound(id) is not { } row || !MessageStates.CanMove(row.State, state)) return (false, null);
+            if (hot.FindOutbound(id) is not { } row || !MessageStates.CanMove(row.State, state)) return false;
             MoveState(hot, id, row, state, attempt, error, Now);
-            return (true, row.BatchId);
+            return true;
         }, ct).ConfigureAwait(false);
-        Notify(id, batchId);
         if (moved) StateChanged?.Invoke(id, state);
         return moved;
     }
@@ -122,24 +117,20 @@ internal sealed class NodeStore : IAsyncDisposable
     private static void MoveState(HotWrites hot, long id, (string State, string ToNode, long? BatchId) row, string state, int? attempt, string? error, DateTime now)
     {
         hot.UpdateOutbound(id, state, attempt, error, now);
-        if (row.State != state) hot.InsertEvent(StateEvent(id, row.ToNode, state, attempt, error, now));
+        if (row.State != state) hot.InsertEvent(StateEvent(id, row.ToNode, state, attempt, error, now), row.BatchId);
     }
 
     /// <summary>Records what came back for outbound message <paramref name="id"/>: reply output or a reported error.</summary>
-    public async Task AddEventAsync(long id, string kind, string node, string? output, int? exitCode = null, CancellationToken ct = default)
-    {
-        var batchId = await _writes.EnqueueAsync(hot =>
+    public Task AddEventAsync(long id, string kind, string node, string? output, int? exitCode = null, CancellationToken ct = default) =>
+        _writes.EnqueueAsync(hot =>
         {
-            if (hot.FindOutbound(id) is not { } row) return null;
+            if (hot.FindOutbound(id) is not { } row) return;
             hot.InsertEvent(new MessageEvent
             {
                 MessageId = id, Kind = kind, Node = node, At = Now, ExitCode = exitCode,
                 Output = kind == EventKinds.Error ? null : output, Error = kind == EventKinds.Error ? output : null,
-            });
-            return row.BatchId;
-        }, ct).ConfigureAwait(false);
-        Notify(id, batchId);
-    }
+            }, row.BatchId);
+        }, ct);
 
     /// <summary>Stores a received message; false when <c>(fromNode, id)</c> was seen before, so it must not run again.</summary>
     public Task<bool> AddInboundAsync(Message message, CancellationToken ct = default) => _writes.EnqueueAsync(hot =>
@@ -169,18 +160,11 @@ internal sealed class NodeStore : IAsyncDisposable
 
     public Task SawNodeAsync(NodeEntry node) => _writes.EnqueueAsync(hot => hot.SawNode(node));
 
+    /// <summary>Stores an entry of the error log; it comes back with its <c>Seq</c>.</summary>
     public async Task<ErrorEntry> AddErrorAsync(ErrorEntry entry)
     {
-        entry.Seq = await _writes.EnqueueAsync(hot => hot.InsertError(entry)).ConfigureAwait(false);
-        Signals.Notify(EventSignals.ErrorLog);
+        await _writes.EnqueueAsync(hot => hot.InsertError(entry)).ConfigureAwait(false);
         return entry;
-    }
-
-    /// <summary>Wakes readers of the message's events, and of its batch's.</summary>
-    private void Notify(long id, long? batchId)
-    {
-        Signals.Notify(id);
-        if (batchId is { } batch && batch != id) Signals.Notify(batch);
     }
 
     /// <summary>Forgets finished received messages older than <paramref name="age"/>: the bound on the duplicate memory.</summary>

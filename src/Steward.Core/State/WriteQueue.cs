@@ -15,12 +15,14 @@ internal sealed partial class WriteQueue : IAsyncDisposable
     private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new() { SingleReader = true });
     private readonly SqliteConnection _connection;
     private readonly HotWrites _hot;
+    private readonly EventFeed _feed;
     private readonly ILogger _logger;
     private readonly Task _loop;
 
-    public WriteQueue(SqliteConnection connection, TimeProvider time, ILogger logger)
+    public WriteQueue(SqliteConnection connection, TimeProvider time, EventFeed feed, ILogger logger)
     {
         _connection = connection;
+        _feed = feed;
         _hot = new HotWrites(connection, time);
         _logger = logger;
         _loop = Task.Run(RunAsync);
@@ -59,6 +61,9 @@ internal sealed partial class WriteQueue : IAsyncDisposable
             foreach (var write in batch) write.Apply(_hot);
             _hot.SaveIds();
             transaction.Commit();
+            // Here, on the one writer, in commit order and before any caller hears of its write: a stream that
+            // subscribed before reading the database gets every event either from that read or from here.
+            _feed.Publish(_hot.Written);
             foreach (var write in batch) write.Commit();
         }
         catch (SqliteException e) when (batch.Count > 1 && e.SqliteErrorCode == SqliteConstraint)

@@ -14,7 +14,7 @@ internal static class ErrorEndpoints
         var group = app.MapGroup("/errors").WithTags("Errors").RequireAuthorization(Auth.OperatorRoles.Read).ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapGet("/", ListAsync).WithName("ListErrors").WithSummary("The error log, oldest first; page with after (a seq) and limit");
         group.MapGet("/events", Stream).WithName("StreamErrors").WithSummary("The error log as server-sent events, live; Last-Event-ID resumes")
-            .Produces<ErrorEntry>(StatusCodes.Status200OK, "text/event-stream");
+            .Produces<ErrorEntry>(StatusCodes.Status200OK, "text/event-stream").LimitedAsEventStream();
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<ErrorEntry>>, ValidationProblem>> ListAsync(long? after, int? limit, NodeRuntime node, CancellationToken ct)
@@ -27,8 +27,8 @@ internal static class ErrorEndpoints
     internal static EventStream<ErrorEntry> Stream([FromHeader(Name = "Last-Event-ID")] long? lastEventId, NodeRuntime node, StewardOptions options, CancellationToken ct)
     {
         var queries = node.Queries;
-        var feed = LiveFeed.ReadAsync(node.Signals, EventSignals.ErrorLog, lastEventId ?? 0, (after, c) => queries.ErrorsAsync(after, c, LiveFeed.PageSize), e => e.Seq,
-            _ => Task.FromResult(false), ct);
+        var feed = LiveFeed.ReadAsync(node.Feed.SubscribeErrors, lastEventId ?? 0,
+            (after, c) => queries.ErrorsAsync(after, c, LiveFeed.PageSize), e => e.Seq, StreamEnd<ErrorEntry>.Never, ct);
         return new EventStream<ErrorEntry>(feed, e => ("error", e.Seq), StewardJson.Default.ErrorEntry, TimeSpan.FromSeconds(options.SseHeartbeatSeconds));
     }
 }

@@ -4,8 +4,9 @@ using Steward.Core.State;
 namespace Steward.Gateway.Hosting;
 
 /// <summary>
-/// Stored items after a sequence number, then live as they are committed, until <c>isOver</c> says nothing more will
-/// come: the one loop behind every event stream of the gateway.
+/// Stored items after a sequence number, then the ones the store pushes as they are committed, until the
+/// <see cref="StreamEnd{T}"/> says nothing more will come: the one loop behind every event stream of the gateway. The
+/// database is read when the stream starts, and again only when the feed dropped the stream for falling behind.
 /// </summary>
 internal static class LiveFeed
 {
@@ -13,14 +14,15 @@ internal static class LiveFeed
     public const int PageSize = 500;
 
     public static async IAsyncEnumerable<T> ReadAsync<T>(
-        EventSignals signals, long key, long after, Func<long, CancellationToken, Task<IReadOnlyList<T>>> readAfter, Func<T, long> seq,
-        Func<CancellationToken, Task<bool>> isOver, [EnumeratorCancellation] CancellationToken ct)
+        Func<Subscription<T>> subscribe, long after, Func<long, CancellationToken, Task<IReadOnlyList<T>>> readAfter, Func<T, long> seq,
+        StreamEnd<T> end, [EnumeratorCancellation] CancellationToken ct)
     {
         while (true)
         {
-            var next = signals.NextAsync(key);
+            // Subscribe before reading: what commits during the read is pushed as well, and skipped below as already sent.
+            using var pushed = subscribe();
             // Ask whether it is over *before* reading: then everything up to the end is in this read.
-            var wasOver = await isOver(ct);
+            var wasOver = await end.IsOverAsync(ct);
             IReadOnlyList<T> page;
             do
             {
@@ -33,7 +35,16 @@ internal static class LiveFeed
             }
             while (page.Count >= PageSize);
             if (wasOver) yield break;
-            await next.WaitAsync(ct);
+            await foreach (var item in pushed.ReadAllAsync(ct))
+            {
+                if (seq(item) > after)
+                {
+                    yield return item;
+                    after = seq(item);
+                }
+                if (end.EndsWith(item)) yield break;
+            }
+            // The feed dropped this stream for falling behind: what it missed is read from the database on the next turn.
         }
     }
 }

@@ -13,6 +13,15 @@ internal static class OpenApiDocument
         {
             if (operation.Responses?.TryGetValue("403", out var forbidden) == true && forbidden is OpenApiResponse response)
                 response.Description = "Forbidden: the operator's role is read; this needs operate";
+            if (operation.OperationId is { } name && name.StartsWith("Stream", StringComparison.Ordinal)
+                && operation.Responses?.TryGetValue("503", out var full) == true && full is OpenApiResponse tooMany)
+            {
+                tooMany.Description = "Too many event streams are open (Steward:MaxEventStreams); try again after Retry-After seconds";
+                tooMany.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before trying again", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+                };
+            }
             if (operation.OperationId is not ("PostMessages" or "PostBatch")) return Task.CompletedTask;
             foreach (var media in operation.RequestBody?.Content?.Values ?? [])
                 media.Example = JsonNode.Parse(operation.OperationId == "PostBatch" ? BatchExample : MessageExample);

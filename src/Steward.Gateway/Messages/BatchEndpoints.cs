@@ -28,7 +28,7 @@ internal static class BatchEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         batches.MapGet("/{id:long}/events", StreamEventsAsync).WithName("StreamBatchEvents")
             .WithSummary("Server-sent events of every message of the batch, each tagged with its node; Last-Event-ID resumes")
-            .Produces<MessageEvent>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<MessageEvent>(StatusCodes.Status200OK, "text/event-stream").LimitedAsEventStream().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     internal static async Task<Results<Accepted<BatchAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(
@@ -61,8 +61,8 @@ internal static class BatchEndpoints
     {
         if ((await node.Queries.BatchAsync(id, ct)).Count == 0) return NotFound(id);
         var queries = node.Queries;
-        var feed = LiveFeed.ReadAsync(node.Signals, id, lastEventId ?? 0, (after, c) => queries.BatchEventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq,
-            async c => (await queries.BatchAsync(id, c)).All(m => MessageStates.IsFinal(m.State)), ct);
+        var feed = LiveFeed.ReadAsync(() => node.Feed.SubscribeBatch(id), lastEventId ?? 0,
+            (after, c) => queries.BatchEventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq, new BatchEnd(queries, id), ct);
         return MessageEndpoints.Stream(feed, options);
     }
 

@@ -29,7 +29,7 @@ internal static class MessageEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:long}/events", StreamEventsAsync).WithName("StreamMessageEvents")
             .WithSummary("Server-sent events: state changes and reply output; Last-Event-ID resumes")
-            .Produces<MessageEvent>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<MessageEvent>(StatusCodes.Status200OK, "text/event-stream").LimitedAsEventStream().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -86,8 +86,8 @@ internal static class MessageEndpoints
     {
         if (await node.Queries.FindOutboundAsync(id, ct) is null) return NotFound(id);
         var queries = node.Queries;
-        var feed = LiveFeed.ReadAsync(node.Signals, id, lastEventId ?? 0, (after, c) => queries.EventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq,
-            async c => await queries.FindOutboundAsync(id, c) is { } row && MessageStates.IsFinal(row.State), ct);
+        var feed = LiveFeed.ReadAsync(() => node.Feed.SubscribeMessage(id), lastEventId ?? 0,
+            (after, c) => queries.EventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq, new MessageEnd(queries, id), ct);
         return Stream(feed, options);
     }
 
