@@ -21,7 +21,7 @@ public sealed class HandlerRegistry
     /// <summary>Every built-in handler, plus <paramref name="extra"/> ones (which replace a built-in of the same method).</summary>
     internal static HandlerRegistry Create(
         NodeContext node, NodeStore store, CancellationRegistry<(string, long)> runningMethods, TimeProvider time,
-        HttpClient http, Func<ProcessList> processes, IReadOnlyCollection<string> served, IEnumerable<IMethodHandler> extra, KeyRing keys,
+        HttpClient http, Func<ProcessList> processes, StewardOptions options, IEnumerable<IMethodHandler> extra, KeyRing keys,
         MethodRules rules)
     {
         var files = new NodeFiles(node);
@@ -31,13 +31,13 @@ public sealed class HandlerRegistry
         [
             new CliCommandHandler(), new ToFileAppendHandler(files), new ToFileHandler(files), new ToConsoleHandler(Console.Out),
             new NoneHandler(), new ErrorLogHandler(node, store, files, time), new OpCancelHandler(runningMethods, store),
-            new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http), new CliCommandContHandler(time), new TailFileHandler(time),
+            new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http, options.HttpGetMaxBytes), new CliCommandContHandler(time), new TailFileHandler(time),
             new OpProcessListHandler(processes), new OpProcessStopHandler(methodSwitch, () => registry!),
             new OpProcessStartHandler(methodSwitch, () => registry!), new HelloHandler(store, keys, time), new RelayHandler(),
             new KeysUpdateHandler(keys), new AclUpdateHandler(rules),
         ];
         var extraHandlers = extra.ToList();
-        return registry = new(builtIn.Where(b => extraHandlers.All(e => e.Method != b.Method)).Concat(extraHandlers), served, methodSwitch);
+        return registry = new(builtIn.Where(b => extraHandlers.All(e => e.Method != b.Method)).Concat(extraHandlers), options.Methods, methodSwitch);
     }
 
     /// <summary>The methods this node serves, stopped ones included.</summary>

@@ -53,7 +53,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         var deliveries = _deliveries = new CancellationRegistry<long>(time);
         var runningMethods = _runningMethods = new CancellationRegistry<(string, long)>(time);
         Errors = new ErrorReporter(options, time, loggers.CreateLogger<ErrorReporter>());
-        Handlers = HandlerRegistry.Create(Context, Store, runningMethods, time, _http, Processes, options.Methods, extraHandlers ?? [], Keys, Rules);
+        Handlers = HandlerRegistry.Create(Context, Store, runningMethods, time, _http, Processes, options, extraHandlers ?? [], Keys, Rules);
         var deliverer = new Deliverer(_nats, Store, deliveries, Errors, _signer, Keys, time, loggers.CreateLogger<Deliverer>());
         _publishers = new Publishers(
             (subject, streams) => new Publisher(subject, deliverer.DeliverAsync, _tasks, streams, TimeSpan.FromSeconds(options.PublisherIdleSeconds), time),

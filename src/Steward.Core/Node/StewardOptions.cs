@@ -86,6 +86,12 @@ public sealed class StewardOptions
     /// <summary>The most nodes one message may go to (<c>toNodes</c>/<c>toHosts</c>); raise it for a larger fleet.</summary>
     [Range(1, 1_000_000)] public int MaxNodesPerFanOut { get; set; } = 5000;
 
+    /// <summary>
+    /// The most body bytes <c>REQHttpGet</c> reads (default 512 KiB): a larger body is cut there and the reply says so.
+    /// The default fits one reply under the broker's default 1 MB <c>max_payload</c>, base64 and all; raise both together.
+    /// </summary>
+    [Range(1024, 48L * 1024 * 1024)] public long HttpGetMaxBytes { get; set; } = 512 * 1024;
+
     /// <summary>The methods this node serves; empty means every method.</summary>
     public string[] Methods { get; set; } = [];
 
