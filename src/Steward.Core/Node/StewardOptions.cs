@@ -92,6 +92,9 @@ public sealed class StewardOptions
     /// </summary>
     [Range(1024, 48L * 1024 * 1024)] public long HttpGetMaxBytes { get; set; } = 512 * 1024;
 
+    /// <summary>The largest inbox or startup file an agent reads (default 16 MiB); a larger one is refused unread.</summary>
+    [Range(1024, 256L * 1024 * 1024)] public long InputFileMaxBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>The methods this node serves; empty means every method.</summary>
     public string[] Methods { get; set; } = [];
 

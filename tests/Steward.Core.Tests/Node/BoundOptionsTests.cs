@@ -9,6 +9,7 @@ public sealed class BoundOptionsTests
     {
         { "HttpGetMaxBytes", o => o.HttpGetMaxBytes = 0 },
         { "HttpGetMaxBytes", o => o.HttpGetMaxBytes = 1L << 40 },
+        { "InputFileMaxBytes", o => o.InputFileMaxBytes = 100 },
     };
 
     [Theory]
