@@ -72,7 +72,7 @@ internal sealed partial class Receiver(
         if (arrival == Arrival.New)
         {
             Log.Received(logger, message.Id, message.FromNode!, nodeName, message.Method!);
-            await audit.AppendAsync(AuditEntry.In, message).ConfigureAwait(false);
+            await audit.AppendAsync(AuditEntry.In, message, ct: ct).ConfigureAwait(false);
             run(message);
         }
         else

@@ -39,7 +39,7 @@ internal sealed class HelloSender(
             {
                 await nats.PublishAsync(Subjects.For(hello.ToNode, Methods.Hello), signer.Encode(hello),
                     cancellationToken: stopping).ConfigureAwait(false);
-                await audit.AppendAsync(AuditEntry.Out, hello).ConfigureAwait(false);
+                await audit.AppendAsync(AuditEntry.Out, hello, ct: stopping).ConfigureAwait(false);
             }
         }
         while (await every.WaitForNextTickAsync(stopping).ConfigureAwait(false));

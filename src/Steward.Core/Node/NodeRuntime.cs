@@ -46,7 +46,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         Keys = new KeyRing(Context.DataFolder, options.NodeName, _key.PublicKey, options.TrustedKeys);
         Rules = new MethodRules(Context.DataFolder, options.CentralNodeName, options.Allow);
         _signer = new MessageSigner(_key);
-        _audit = new AuditLog(Context.DataFolder, time, loggers.CreateLogger<AuditLog>());
+        _audit = new AuditLog(Context.DataFolder, options.AuditLogMaxBytes, options.AuditLogFilesKept, time, loggers.CreateLogger<AuditLog>());
         _nats = new NatsConnection(BrokerConnection.Options(options, _key, loggers));
         _tasks = new TaskSupervisor(time, loggers.CreateLogger<TaskSupervisor>());
         _replyStreams = new StreamOrder<(string, long)>(_tasks);

@@ -10,6 +10,8 @@ public sealed class BoundOptionsTests
         { "HttpGetMaxBytes", o => o.HttpGetMaxBytes = 0 },
         { "HttpGetMaxBytes", o => o.HttpGetMaxBytes = 1L << 40 },
         { "InputFileMaxBytes", o => o.InputFileMaxBytes = 100 },
+        { "AuditLogMaxBytes", o => o.AuditLogMaxBytes = 0 },
+        { "AuditLogFilesKept", o => o.AuditLogFilesKept = 0 },
     };
 
     [Theory]
