@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Steward.Core.Messages;
@@ -46,8 +47,8 @@ internal sealed partial class InboxFolder(NodeRuntime node, StewardOptions optio
         try
         {
             File.Move(file, rejected, overwrite: true);
-            using var error = new StreamWriter(new FileStream(rejected + ".error", OwnerOnly.Write(FileMode.Create, FileShare.Read)));
-            error.Write(reason + "\n");
+            // Whole or not at all, so whoever sees the .error file (a tool, a test) never reads it empty.
+            OwnerOnly.WriteWhole(rejected + ".error", error => error.Write(Encoding.UTF8.GetBytes(reason + "\n")));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
