@@ -61,6 +61,63 @@ public sealed class EdgeInputsTests(NatsServerFixture broker)
     }
 
     [Fact]
+    public async Task A_link_or_a_fifo_in_the_inbox_is_moved_to_rejected_unopened_and_the_inbox_goes_on()
+    {
+        var (agent, data) = await StartAgentAsync("central", SmallHeap);
+        await using var running = agent;
+        var inbox = Path.Combine(data, "inbox");
+        await MakeFifoAsync(Path.Combine(inbox, "a-pipe.json"));            // opening it would wait for a writer forever
+        File.CreateSymbolicLink(Path.Combine(inbox, "b-zero.json"), "/dev/zero");   // reading it would never end
+
+        await DropAsync(inbox, "c-note.json", JsonSerializer.Serialize(new { toNode = "local", method = "REQCliCommand", methodArgs = _runs.Command("after") }));
+
+        await Until.TrueAsync("the regular file after them ran", () => _runs.Lines.SequenceEqual(["after"]));
+        var rejected = Path.Combine(inbox, "rejected");
+        await Until.TrueAsync("both are in rejected/", () => File.Exists(Path.Combine(rejected, "a-pipe.json.error")) && File.Exists(Path.Combine(rejected, "b-zero.json.error")));
+        Assert.StartsWith("not a regular file but a FIFO", await File.ReadAllTextAsync(Path.Combine(rejected, "a-pipe.json.error")), StringComparison.Ordinal);
+        Assert.StartsWith("not a regular file but a symbolic link", await File.ReadAllTextAsync(Path.Combine(rejected, "b-zero.json.error")), StringComparison.Ordinal);
+        Assert.Equal("/dev/zero", new FileInfo(Path.Combine(rejected, "b-zero.json")).LinkTarget);   // the link moved, not what it names
+    }
+
+    [Fact]
+    public async Task An_inbox_file_over_InputFileMaxBytes_is_rejected_naming_the_cap()
+    {
+        var (agent, data) = await StartAgentAsync("central", switches: ["--Steward:InputFileMaxBytes=2048"]);
+        await using var running = agent;
+        var inbox = Path.Combine(data, "inbox");
+
+        await DropAsync(inbox, "big.json", JsonSerializer.Serialize(new { toNode = "local", method = "REQCliCommand", methodArgs = _runs.Command(new string('x', 4096)) }));
+
+        var error = Path.Combine(inbox, "rejected", "big.json.error");
+        await Until.TrueAsync("the file was rejected", () => File.Exists(error));
+        Assert.StartsWith("larger than 2048 bytes (Steward:InputFileMaxBytes)", await File.ReadAllTextAsync(error), StringComparison.Ordinal);
+        Assert.Empty(_runs.Lines);
+    }
+
+    [Fact]
+    public async Task A_link_a_fifo_or_a_file_over_the_cap_in_the_startup_folder_is_skipped_with_a_log_line_and_the_agent_starts()
+    {
+        var data = Directory.CreateTempSubdirectory("steward-edge-").FullName;
+        var startup = Directory.CreateDirectory(Path.Combine(data, "startup")).FullName;
+        await MakeFifoAsync(Path.Combine(startup, "a-pipe.json"));
+        File.CreateSymbolicLink(Path.Combine(startup, "b-zero.json"), "/dev/zero");
+        await File.WriteAllTextAsync(Path.Combine(startup, "c-big.json"),
+            JsonSerializer.Serialize(new { toNode = "local", method = "REQCliCommand", methodArgs = _runs.Command("big" + new string('x', 4096)) }));
+        await File.WriteAllTextAsync(Path.Combine(startup, "d-mark.json"),
+            JsonSerializer.Serialize(new { toNode = "local", method = "REQCliCommand", methodArgs = _runs.Command("started") }));
+
+        await using var agent = await HostProcess.StartAsync(HostProcess.Agent, SmallHeap,
+            "--node", Names.Next("ship"), "--broker", broker.Url, "--data", data, "--central", "central", "--Steward:InputFileMaxBytes=2048");
+
+        await Until.TrueAsync("the regular startup file ran", () => _runs.Lines.SequenceEqual(["started"]));
+        await Until.TrueAsync("the inbox and the socket started too", () => File.Exists(Path.Combine(data, "steward.sock")));
+        Assert.Contains("a-pipe.json is not a regular file but a FIFO", agent.Output, StringComparison.Ordinal);
+        Assert.Contains("b-zero.json is not a regular file but a symbolic link", agent.Output, StringComparison.Ordinal);
+        Assert.Contains("c-big.json is larger than 2048 bytes (Steward:InputFileMaxBytes)", agent.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(startup, "a-pipe.json")) && new FileInfo(Path.Combine(startup, "b-zero.json")).LinkTarget == "/dev/zero", "startup files stay");
+    }
+
+    [Fact]
     public async Task A_message_written_to_the_unix_socket_is_answered_with_its_ids_and_runs()
     {
         var (agent, data) = await StartAgentAsync("central");
@@ -96,10 +153,17 @@ public sealed class EdgeInputsTests(NatsServerFixture broker)
         Assert.Equal("answered by ship2\n", await File.ReadAllTextAsync(reply));
     }
 
-    private async Task<(HostProcess Agent, string Data)> StartAgentAsync(string central)
+    /// <summary>
+    /// A 256 MiB GC heap for the agent: an input that reads without end (a link to /dev/zero) makes it fail fast instead
+    /// of taking the test machine's memory.
+    /// </summary>
+    private static readonly Dictionary<string, string> SmallHeap = new() { ["DOTNET_GCHeapHardLimit"] = "0x10000000" };
+
+    private async Task<(HostProcess Agent, string Data)> StartAgentAsync(string central, Dictionary<string, string>? environment = null, params string[] switches)
     {
         var data = Directory.CreateTempSubdirectory("steward-edge-").FullName;
-        var agent = await HostProcess.StartAsync(HostProcess.Agent, "--node", Names.Next("ship"), "--broker", broker.Url, "--data", data, "--central", central);
+        var agent = await HostProcess.StartAsync(HostProcess.Agent, environment ?? new Dictionary<string, string>(),
+            ["--node", Names.Next("ship"), "--broker", broker.Url, "--data", data, "--central", central, .. switches]);
         await Until.TrueAsync("the agent listens on its socket", () => File.Exists(Path.Combine(data, "steward.sock")));
         return (agent, data);
     }
@@ -110,6 +174,13 @@ public sealed class EdgeInputsTests(NatsServerFixture broker)
         var temporary = Path.Combine(inbox, name + ".tmp");
         await File.WriteAllTextAsync(temporary, json);
         File.Move(temporary, Path.Combine(inbox, name));
+    }
+
+    private static async Task MakeFifoAsync(string path)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        await mkfifo.WaitForExitAsync();
+        Assert.Equal(0, mkfifo.ExitCode);
     }
 
     private static async Task<string> SendOverSocketAsync(string path, string json)

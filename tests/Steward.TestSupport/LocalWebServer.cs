@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Steward.TestSupport;
 
-/// <summary>A real HTTP server on a free loopback port: <c>/ok</c> answers 200, <c>/slow</c> never answers, the rest 404.</summary>
+/// <summary>
+/// A real HTTP server on a free loopback port: <c>/ok</c> answers 200, <c>/slow</c> never answers, <c>/bytes/N</c> answers
+/// N bytes of 'a', <c>/endless</c> sends 'a's until the client goes away, the rest 404.
+/// </summary>
 public sealed class LocalWebServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
@@ -43,11 +46,41 @@ public sealed class LocalWebServer : IAsyncDisposable
             case "/slow":
                 try { await Task.Delay(Timeout.Infinite, _stop.Token); } catch (OperationCanceledException) { }
                 break;
+            case { } path when path.StartsWith("/bytes/", StringComparison.Ordinal):
+                var body = new byte[int.Parse(path["/bytes/".Length..], System.Globalization.CultureInfo.InvariantCulture)];
+                Array.Fill(body, (byte)'a');
+                await WriteOrGiveUpAsync(context, async output => await output.WriteAsync(body, _stop.Token));
+                break;
+            case "/endless":
+                await WriteOrGiveUpAsync(context, EndlessAsync);
+                break;
             default:
                 context.Response.StatusCode = (int)HttpStatusCode.NotFound;
                 break;
         }
         try { context.Response.Close(); } catch (HttpListenerException) { } catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>
+    /// 'a's in 8 KiB chunks until the client stops reading. Paced at about 8 MB/s, so a client that buffers all of it
+    /// (the bug the cap tests catch) fills memory slowly enough not to take the test machine down before it times out.
+    /// </summary>
+    private async Task EndlessAsync(Stream output)
+    {
+        var chunk = new byte[8 * 1024];
+        Array.Fill(chunk, (byte)'a');
+        while (true)
+        {
+            await output.WriteAsync(chunk, _stop.Token);
+            await Task.Delay(1, _stop.Token);
+        }
+    }
+
+    /// <summary>Writes the body; a client that went away, or the server stopping, just ends the answer.</summary>
+    private static async Task WriteOrGiveUpAsync(HttpListenerContext context, Func<Stream, Task> write)
+    {
+        try { await write(context.Response.OutputStream); }
+        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException) { }
     }
 
     public async ValueTask DisposeAsync()

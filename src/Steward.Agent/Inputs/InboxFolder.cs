@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Steward.Core.Messages;
@@ -10,11 +11,11 @@ namespace Steward.Agent.Inputs;
 /// <c>&lt;data&gt;/inbox/</c>: a file holding one message or an array is accepted like a REST message and removed; an
 /// invalid one moves to <c>inbox/rejected/</c> with a <c>.error</c> file naming the field. A file is taken only once
 /// its size stayed the same for one poll, and names starting with '.' or ending in '.tmp' are left alone, so a file
-/// being written (or written then renamed) is never read half-way.
+/// being written (or written then renamed) is never read half-way. Only regular files up to <c>InputFileMaxBytes</c> are
+/// read: a link, a FIFO or a larger file moves to <c>rejected/</c> unopened (a link as the link).
 /// </summary>
-internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, ILogger<InboxFolder> logger) : BackgroundService
+internal sealed partial class InboxFolder(NodeRuntime node, StewardOptions options, TimeProvider time, ILogger<InboxFolder> logger) : BackgroundService
 {
-    private const long MaxBytes = 16 * 1024 * 1024;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
     private readonly Dictionary<string, long> _lastSize = new(StringComparer.Ordinal);
 
@@ -30,7 +31,7 @@ internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, I
             {
                 try
                 {
-                    if (IsComplete(file)) await TakeAsync(file);
+                    if (IsComplete(file)) await TakeAsync(file, stoppingToken);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -46,8 +47,8 @@ internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, I
         try
         {
             File.Move(file, rejected, overwrite: true);
-            using var error = new StreamWriter(new FileStream(rejected + ".error", OwnerOnly.Write(FileMode.Create, FileShare.Read)));
-            error.Write(reason + "\n");
+            // Whole or not at all, so whoever sees the .error file (a tool, a test) never reads it empty.
+            OwnerOnly.WriteWhole(rejected + ".error", error => error.Write(Encoding.UTF8.GetBytes(reason + "\n")));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -61,29 +62,33 @@ internal sealed partial class InboxFolder(NodeRuntime node, TimeProvider time, I
     {
         var name = Path.GetFileName(file);
         if (name.StartsWith('.') || name.EndsWith(".tmp", StringComparison.Ordinal)) return false;
-        var info = new FileInfo(file);
-        if (info.Length > MaxBytes)
+        if (InputFile.Refusal(file, options.InputFileMaxBytes) is { } refusal)
         {
-            Reject(file, $"larger than {MaxBytes} bytes");
+            Reject(file, refusal);
             return false;
         }
-        var size = info.Length;
+        var size = new FileInfo(file).Length;
         var stable = _lastSize.TryGetValue(file, out var before) && before == size;
         _lastSize[file] = size;
         return stable;
     }
 
-    private async Task TakeAsync(string file)
+    private async Task TakeAsync(string file, CancellationToken ct)
     {
         _lastSize.Remove(file);
-        var content = await File.ReadAllBytesAsync(file);
+        var read = await InputFile.ReadAsync(file, options.InputFileMaxBytes, ct);
+        if (read.Content is not { } content)
+        {
+            Reject(file, read.Refusal!);
+            return;
+        }
         var input = MessageInput.Parse(content);
         if (input.Errors.Count > 0)
         {
             Reject(file, input.Summary);
             return;
         }
-        var ids = await node.Outbox.AcceptInputAsync(input.Messages, LocalInput.File(file, content));
+        var ids = await node.Outbox.AcceptInputAsync(input.Messages, LocalInput.File(file, content), ct);
         File.Delete(file);
         if (ids.Count == 0) Log.AlreadyTaken(logger, file);
         else Log.Accepted(logger, file, string.Join(",", ids));

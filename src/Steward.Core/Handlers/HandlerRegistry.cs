@@ -22,7 +22,7 @@ public sealed class HandlerRegistry
     /// <summary>Every built-in handler, plus <paramref name="extra"/> ones (which replace a built-in of the same method).</summary>
     internal static HandlerRegistry Create(
         NodeContext node, NodeStore store, Outbox outbox, CancellationRegistry<(string, long)> runningMethods, TimeProvider time,
-        HttpClient http, Func<ProcessList> processes, IReadOnlyCollection<string> served, IEnumerable<IMethodHandler> extra, KeyRing keys,
+        HttpClient http, Func<ProcessList> processes, StewardOptions options, IEnumerable<IMethodHandler> extra, KeyRing keys,
         MethodRules rules)
     {
         var files = new NodeFiles(node);
@@ -33,12 +33,12 @@ public sealed class HandlerRegistry
             [
                 new CliCommandHandler(), new ToFileAppendHandler(files), new ToFileHandler(files), new ToConsoleHandler(Console.Out),
                 new NoneHandler(), new ErrorLogHandler(node, store, outbox, files, time), new OpCancelHandler(runningMethods, store),
-                new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http), new CliCommandContHandler(time), new TailFileHandler(time),
+                new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http, options.HttpGetMaxBytes), new CliCommandContHandler(time), new TailFileHandler(time),
                 new OpProcessListHandler(processes), new OpProcessStopHandler(methodSwitch), new OpProcessStartHandler(methodSwitch),
                 new HelloHandler(store, keys, time), new RelayHandler(), new KeysUpdateHandler(keys), new AclUpdateHandler(rules),
             ];
             return builtIn.Where(b => extraHandlers.All(e => e.Method != b.Method)).Concat(extraHandlers);
-        }, served);
+        }, options.Methods);
     }
 
     /// <summary>The methods this node serves, stopped ones included.</summary>

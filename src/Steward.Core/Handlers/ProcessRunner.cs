@@ -14,9 +14,13 @@ public static partial class ProcessRunner
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(2);
     public sealed record Outcome(string StandardOutput, string StandardError, int? ExitCode, bool TimedOut);
 
-    /// <summary>Runs the command; stdout lines go to <paramref name="onLine"/> when given, else into the outcome.</summary>
+    /// <summary>
+    /// Runs the command; stdout lines go to <paramref name="onLine"/> when given, else into the outcome. The next line is
+    /// read only once <paramref name="onLine"/> is done with the last, so a consumer that waits pauses the command (its
+    /// pipe fills). A line longer than <see cref="OutputBatch.MaxBytes"/> characters comes in pieces of that size.
+    /// </summary>
     public static async Task<Outcome> RunAsync(
-        IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment, Action<string>? onLine, CancellationToken ct)
+        IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment, Func<string, ValueTask>? onLine, CancellationToken ct)
     {
         // setsid (util-linux) makes the command the leader of a new process group whose id is its pid, then execs it.
         var start = new ProcessStartInfo("setsid")
@@ -29,12 +33,15 @@ public static partial class ProcessRunner
         using var process = new Process { StartInfo = start };
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        onLine ??= line => { lock (stdout) stdout.Append(line).Append('\n'); };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) onLine(e.Data); };
+        onLine ??= line =>
+        {
+            lock (stdout) stdout.Append(line).Append('\n');
+            return ValueTask.CompletedTask;
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.Append(e.Data).Append('\n'); };
         process.Start();
         process.StandardInput.Close();
-        process.BeginOutputReadLine();
+        var reading = ReadLinesAsync(process.StandardOutput, onLine);
         process.BeginErrorReadLine();
         var timedOut = false;
         try
@@ -56,7 +63,31 @@ public static partial class ProcessRunner
         {
             KillGroup(process);
         }
+        // stdout is read apart from the exit: its rest still goes to onLine (as fast as onLine takes it) until methodTimeout,
+        // or for what is left of DrainLimit after it; then it is left to end when the pipe closes.
+        try
+        {
+            await reading.WaitAsync(timedOut ? drain.Token : ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            KillGroup(process);
+            timedOut = true;
+        }
         return new(Read(stdout), Read(stderr), timedOut ? null : process.ExitCode, timedOut);
+    }
+
+    private static async Task ReadLinesAsync(StreamReader output, Func<string, ValueTask> onLine)
+    {
+        var splitter = new LineSplitter(OutputBatch.MaxBytes);
+        var buffer = new char[16 * 1024];
+        var lines = new List<string>();
+        for (int read; (read = await output.ReadAsync(buffer).ConfigureAwait(false)) > 0; lines.Clear())
+        {
+            splitter.Split(buffer.AsSpan(0, read), lines);
+            foreach (var line in lines) await onLine(line).ConfigureAwait(false);
+        }
+        if (splitter.Rest() is { } last) await onLine(last).ConfigureAwait(false);
     }
 
     private static void KillGroup(Process process)

@@ -30,7 +30,7 @@ internal sealed class TailFileHandler(TimeProvider time) : IStreamingHandler
         return follow.IsFaulted ? new HandlerResult(rest, Error: $"cannot follow {path}: {follow.Exception!.InnerException!.Message}") : new HandlerResult(rest);
     }
 
-    private async Task FollowAsync(string path, Action<string> onLine, CancellationToken ct)
+    private async Task FollowAsync(string path, Func<string, ValueTask> onLine, CancellationToken ct)
     {
         var file = Open(path, fromEnd: true);
         var pending = new List<byte>();   // a line the writer has not finished yet
@@ -40,11 +40,11 @@ internal sealed class TailFileHandler(TimeProvider time) : IStreamingHandler
             while (true)
             {
                 for (int read; (read = await file.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0;)
-                    foreach (var b in buffer.AsSpan(0, read))
+                    for (var i = 0; i < read; i++)
                     {
-                        if (b != '\n') pending.Add(b);
-                        if (b != '\n' && pending.Count < MaxLineBytes) continue;
-                        onLine(Encoding.UTF8.GetString(pending.ToArray()));
+                        if (buffer[i] != '\n') pending.Add(buffer[i]);
+                        if (buffer[i] != '\n' && pending.Count < MaxLineBytes) continue;
+                        await onLine(Encoding.UTF8.GetString(pending.ToArray())).ConfigureAwait(false);   // waits while the batch is full
                         pending.Clear();
                     }
                 await Task.Delay(Poll, time, ct).ConfigureAwait(false);

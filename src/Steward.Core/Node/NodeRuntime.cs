@@ -41,12 +41,12 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         Keys = new KeyRing(Context.DataFolder, options.NodeName, _key.PublicKey, options.TrustedKeys);
         Rules = new MethodRules(Context.DataFolder, options.CentralNodeName, options.Allow);
         _signer = new MessageSigner(_key);
-        _audit = new AuditLog(Context.DataFolder, time, loggers.CreateLogger<AuditLog>());
+        _audit = new AuditLog(Context.DataFolder, options.AuditLogMaxBytes, options.AuditLogFilesKept, time, loggers.CreateLogger<AuditLog>());
         _nats = new NatsConnection(BrokerConnection.Options(options, _key, loggers));
         _tasks = new TaskSupervisor(time, loggers.CreateLogger<TaskSupervisor>());
         _runningMethods = new CancellationRegistry<(string, long)>(time);
         Outbox = new Outbox(options, Store, _audit, _nats, _signer, Keys, _tasks, time, loggers);
-        Handlers = HandlerRegistry.Create(Context, Store, Outbox, _runningMethods, time, _http, Processes, options.Methods, extraHandlers ?? [], Keys, Rules);
+        Handlers = HandlerRegistry.Create(Context, Store, Outbox, _runningMethods, time, _http, Processes, options, extraHandlers ?? [], Keys, Rules);
         Enrolment = new Enrolment(Keys, Outbox);
         var trust = new ArrivalCheck(
             options.NodeName, options.CentralNodeName, Keys, Rules, TimeSpan.FromDays(options.DedupRetentionDays), time, Store.Queries);

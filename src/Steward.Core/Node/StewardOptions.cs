@@ -106,6 +106,21 @@ public sealed class StewardOptions
     [Range(1, 100_000, ErrorMessage = "MaxEventStreams must be a whole number between {1} and {2}")]
     public int MaxEventStreams { get; set; } = 100;
 
+    /// <summary>
+    /// The most body bytes <c>REQHttpGet</c> reads (default 512 KiB): a larger body is cut there and the reply says so.
+    /// A bound on the agent's memory; a body larger than the broker's <c>max_payload</c> goes back as a reply in parts.
+    /// </summary>
+    [Range(1024, 48L * 1024 * 1024)] public long HttpGetMaxBytes { get; set; } = 512 * 1024;
+
+    /// <summary>The largest inbox or startup file an agent reads (default 16 MiB); a larger one is refused unread.</summary>
+    [Range(1024, 256L * 1024 * 1024)] public long InputFileMaxBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>When <c>audit.log</c> would grow past this (default 64 MiB), it becomes <c>audit.log.1</c> and a new one starts.</summary>
+    [Range(1024, 1L << 40)] public long AuditLogMaxBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>How many rotated audit logs are kept (<c>audit.log.1</c> … <c>audit.log.N</c>, default 5); the oldest is deleted.</summary>
+    [Range(1, 1000)] public int AuditLogFilesKept { get; set; } = 5;
+
     /// <summary>The methods this node serves; empty means every method.</summary>
     public string[] Methods { get; set; } = [];
 

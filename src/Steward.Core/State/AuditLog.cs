@@ -18,7 +18,9 @@ public sealed record AuditEntry(DateTimeOffset At, string Direction, Message Mes
 
 /// <summary>
 /// Appends every message a node publishes or handles to <c>&lt;data&gt;/audit.log</c> as JSON lines. The database is the
-/// durable record; this file is for people and tools, written by one writer in batches off the hot path.
+/// durable record; this file is for people and tools, written by one writer in batches off the hot path. Before a line
+/// would take it past <c>maxBytes</c>, <c>audit.log</c> becomes <c>audit.log.1</c> (which becomes <c>.2</c>, and so on)
+/// and a new one starts; <c>filesKept</c> rotated files are kept and the oldest is deleted.
 /// </summary>
 public sealed partial class AuditLog : IAsyncDisposable
 {
@@ -28,14 +30,18 @@ public sealed partial class AuditLog : IAsyncDisposable
         SingleReader = true, FullMode = BoundedChannelFullMode.Wait,
     });
     private readonly string _path;
+    private readonly long _maxBytes;
+    private readonly int _filesKept;
     private readonly TimeProvider _time;
     private readonly Task _writer;
     private readonly ILogger _logger;
 
-    public AuditLog(string dataFolder, TimeProvider time, ILogger logger)
+    public AuditLog(string dataFolder, long maxBytes, int filesKept, TimeProvider time, ILogger logger)
     {
         _logger = logger;
         _path = Path.Combine(dataFolder, "audit.log");
+        _maxBytes = maxBytes;
+        _filesKept = filesKept;
         _time = time;
         _writer = Task.Run(WriteAllAsync);
     }
@@ -46,26 +52,52 @@ public sealed partial class AuditLog : IAsyncDisposable
     private async Task WriteAllAsync()
     {
         var batch = new MemoryStream();
+        var line = new MemoryStream();
         while (await _entries.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.SetLength(0);
-            while (_entries.Reader.TryRead(out var entry))
-            {
-                JsonSerializer.Serialize(batch, entry, StewardJson.Default.AuditEntry);
-                batch.WriteByte((byte)'\n');
-            }
             try
             {
-                var file = new FileStream(_path, OwnerOnly.Write(FileMode.Append, FileShare.ReadWrite));
-                await using (file.ConfigureAwait(false))
-                    await file.WriteAsync(batch.GetBuffer().AsMemory(0, (int)batch.Length)).ConfigureAwait(false);
+                var size = File.Exists(_path) ? new FileInfo(_path).Length : 0;
+                while (_entries.Reader.TryRead(out var entry))
+                {
+                    line.SetLength(0);
+                    JsonSerializer.Serialize(line, entry, StewardJson.Default.AuditEntry);
+                    line.WriteByte((byte)'\n');
+                    if (size + batch.Length > 0 && size + batch.Length + line.Length > _maxBytes)
+                    {
+                        await WriteAsync(batch).ConfigureAwait(false);
+                        batch.SetLength(0);
+                        Rotate();
+                        size = 0;
+                    }
+                    line.WriteTo(batch);
+                }
+                await WriteAsync(batch).ConfigureAwait(false);
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // A full or failing disk must not stop the node: the messages are safe in steward.db; these lines are lost.
                 Log.WriteFailed(_logger, e, _path);
             }
         }
+    }
+
+    private async Task WriteAsync(MemoryStream batch)
+    {
+        if (batch.Length == 0) return;
+        var file = new FileStream(_path, OwnerOnly.Write(FileMode.Append, FileShare.ReadWrite));
+        await using (file.ConfigureAwait(false))
+            await file.WriteAsync(batch.GetBuffer().AsMemory(0, (int)batch.Length)).ConfigureAwait(false);
+    }
+
+    /// <summary>audit.log → audit.log.1 → … → audit.log.N, the oldest deleted; a rename keeps each file's 0600.</summary>
+    private void Rotate()
+    {
+        File.Delete($"{_path}.{_filesKept}");
+        for (var i = _filesKept - 1; i >= 1; i--)
+            if (File.Exists($"{_path}.{i}")) File.Move($"{_path}.{i}", $"{_path}.{i + 1}");
+        File.Move(_path, $"{_path}.1");
     }
 
     public async ValueTask DisposeAsync()

@@ -53,4 +53,36 @@ public sealed class PingAndHttpGetHandlerTests(NatsServerFixture broker) : IAsyn
 
         await nodes.ErrorAboutAsync(id, "method timed out after 1s");
     }
+
+    [Fact]
+    public async Task REQHttpGet_of_a_body_over_the_cap_replies_with_the_first_HttpGetMaxBytes_and_names_the_cap()
+    {
+        await using var nodes = await NodePair.StartAsync(broker.Url, receiver: o => o.HttpGetMaxBytes = 4096);
+
+        var id = await nodes.SendAsync(new Message { Method = Methods.HttpGet, MethodArgs = [$"{_web.Url}/bytes/100000"] });
+
+        Assert.Equal(new string('a', 4096), Assert.Single(await nodes.RepliesAsync(id)).Output);
+        await nodes.ErrorAboutAsync(id, "the body is larger than 4096 bytes (Steward:HttpGetMaxBytes)");
+    }
+
+    [Fact]
+    public async Task REQHttpGet_of_a_body_that_never_ends_stops_reading_at_the_cap()
+    {
+        await using var nodes = await NodePair.StartAsync(broker.Url, receiver: o => o.HttpGetMaxBytes = 64 * 1024);
+
+        var id = await nodes.SendAsync(new Message { Method = Methods.HttpGet, MethodArgs = [$"{_web.Url}/endless"], MethodTimeout = 10 });
+
+        Assert.Equal(new string('a', 64 * 1024), Assert.Single(await nodes.RepliesAsync(id)).Output);
+        await nodes.ErrorAboutAsync(id, "the body is larger than 65536 bytes (Steward:HttpGetMaxBytes)");
+    }
+
+    [Fact]
+    public async Task REQHttpGet_of_a_body_exactly_at_the_cap_replies_with_all_of_it()
+    {
+        await using var nodes = await NodePair.StartAsync(broker.Url, receiver: o => o.HttpGetMaxBytes = 4096);
+
+        var id = await nodes.SendAsync(new Message { Method = Methods.HttpGet, MethodArgs = [$"{_web.Url}/bytes/4096"] });
+
+        Assert.Equal(new string('a', 4096), Assert.Single(await nodes.RepliesAsync(id)).Output);
+    }
 }
