@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Steward.Core.Handlers;
@@ -8,15 +7,23 @@ namespace Steward.Core.Handlers;
 /// Runs a command as argv (no shell added) in a process group of its own, and kills the whole group when cancelled:
 /// also the children that left their parent (<c>sleep 300 &amp;</c>), which a process-tree kill would miss.
 /// </summary>
-public static partial class ProcessRunner
+/// <remarks>
+/// The group is made by exec'ing <c>setsid</c>, which costs a second exec per command: .NET 10 has no way to start a
+/// process in a new group or session on Unix (<c>ProcessStartInfo.CreateNewProcessGroup</c> is Windows only), and
+/// <c>posix_spawn</c> with <c>POSIX_SPAWN_SETSID</c> would mean hand-writing the pipes, environment and reaping.
+/// </remarks>
+public static class ProcessRunner
 {
-    private const int SigKill = 9;
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(2);
     public sealed record Outcome(string StandardOutput, string StandardError, int? ExitCode, bool TimedOut);
 
-    /// <summary>Runs the command; stdout lines go to <paramref name="onLine"/> when given, else into the outcome.</summary>
+    /// <summary>
+    /// Runs the command; stdout lines go to <paramref name="onLine"/> when given, else into the outcome. Its process group
+    /// goes to <paramref name="started"/> before the command is waited on (unless it has already exited).
+    /// </summary>
     public static async Task<Outcome> RunAsync(
-        IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment, Action<string>? onLine, CancellationToken ct)
+        IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment, Action<string>? onLine,
+        Func<ProcessGroup, Task> started, CancellationToken ct)
     {
         // setsid (util-linux) makes the command the leader of a new process group whose id is its pid, then execs it.
         var start = new ProcessStartInfo("setsid")
@@ -39,12 +46,18 @@ public static partial class ProcessRunner
         var timedOut = false;
         try
         {
+            if (ProcessGroup.Led(process.Id) is { } group) await started(group).ConfigureAwait(false);
             await process.WaitForExitAsync(ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             KillGroup(process);
             timedOut = true;
+        }
+        catch
+        {
+            KillGroup(process);   // a command the node cannot account for must not run on unwatched
+            throw;
         }
         // Waiting also drains the redirected output, which a child still running in the background may hold open.
         using var drain = new CancellationTokenSource(DrainLimit);
@@ -61,12 +74,9 @@ public static partial class ProcessRunner
 
     private static void KillGroup(Process process)
     {
-        _ = KillProcessGroup(-process.Id, SigKill);   // fails harmlessly when the group is already gone
+        ProcessGroup.Signal(process.Id, ProcessGroup.SigKill);
         if (!process.HasExited) process.Kill(entireProcessTree: true);
     }
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int KillProcessGroup(int pid, int signal);
 
     private static string Read(StringBuilder buffer)
     {

@@ -111,7 +111,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         var undelivered = await Store.Queries.UndeliveredAsync(ct).ConfigureAwait(false);
         foreach (var (message, attempts) in undelivered) _publishers.Enqueue(new Outgoing(message, attempts));
         var unfinished = await Store.Queries.UnfinishedInboundAsync(ct).ConfigureAwait(false);
-        foreach (var message in unfinished) Run(message);
+        foreach (var (message, started) in unfinished) Run(message, stopping => _executor.ResumeAsync(message, started, stopping));
         Log.Resumed(_logger, NodeName, undelivered.Count, unfinished.Count);
 
         _tasks.RunLoop($"receiver of {NodeName}", ReceiveAsync);
@@ -171,11 +171,13 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     }
 
     /// <summary>Runs a received message; the replies of one request are handled in the order they came.</summary>
-    private void Run(Message message)
+    private void Run(Message message) => Run(message, stopping => _executor.RunAsync(message, stopping));
+
+    private void Run(Message message, Func<CancellationToken, Task> run)
     {
         var what = $"method {message.Method} of message {message.Id} from {message.FromNode}";
-        if (message is { IsReply: true, PreviousMessage: { } request }) _replyStreams.Run((request.FromNode ?? "", request.Id), what, ct => _executor.RunAsync(message, ct));
-        else _tasks.Start(what, ct => _executor.RunAsync(message, ct));
+        if (message is { IsReply: true, PreviousMessage: { } request }) _replyStreams.Run((request.FromNode ?? "", request.Id), what, run);
+        else _tasks.Start(what, run);
     }
 
     /// <summary>Stops receiving, cancels and awaits every running task, then closes the broker and the files. Safe to call twice.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Steward.Core.Handlers;
 
 namespace Steward.Core.State;
 
@@ -21,6 +22,7 @@ internal sealed class HotWrites : IDisposable
     private readonly SqliteCommand _forgetInbound;
     private readonly SqliteCommand _sawNode;
     private readonly SqliteCommand _hasInbound;
+    private readonly SqliteCommand _recordGroup;
     private long _lastId;
 
     public HotWrites(SqliteConnection connection, TimeProvider time)
@@ -45,7 +47,8 @@ internal sealed class HotWrites : IDisposable
             ON CONFLICT("Name") DO UPDATE SET "LastSeen"=$now,"Version"=$version,"Os"=$os,"Arch"=$arch,"StartedAt"=$started
             """);
         _hasInbound = Prepare("""SELECT 1 FROM "Inbound" WHERE "FromNode"=$fromNode AND "Id"=$id""");
-        _all = [_hasInbound, _sawNode, _forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
+        _recordGroup = Prepare("""UPDATE "Inbound" SET "ProcessGroup"=$group,"ProcessBoot"=$boot,"ProcessStartTicks"=$start WHERE "FromNode"=$fromNode AND "Id"=$id""");
+        _all = [_recordGroup, _hasInbound, _sawNode, _forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
         using var last = Prepare("""SELECT "Last" FROM "Sequences" WHERE "Name"='messages'""");
         // A new file starts at the current Unix time in ms: a node whose file was lost or moved aside must not reuse
         // ids its receivers still remember as already run.
@@ -93,6 +96,9 @@ internal sealed class HotWrites : IDisposable
 
     public void FinishInbound(string fromNode, long id, DateTime now) =>
         Run(_finishInbound, ("$fromNode", fromNode), ("$id", id), ("$now", now));
+
+    public void RecordProcessGroup(string fromNode, long id, ProcessGroup group) =>
+        Run(_recordGroup, ("$fromNode", fromNode), ("$id", id), ("$group", group.Id), ("$boot", group.Boot), ("$start", group.StartTicks));
 
     public void SawNode(NodeEntry n) =>
         Run(_sawNode, ("$name", n.Name), ("$now", n.LastSeen), ("$version", n.Version), ("$os", n.Os), ("$arch", n.Arch), ("$started", n.StartedAt));
