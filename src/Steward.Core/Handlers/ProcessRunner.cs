@@ -19,7 +19,7 @@ public static class ProcessRunner
 
     /// <summary>
     /// Runs the command; stdout lines go to <paramref name="onLine"/> when given, else into the outcome. Its process group
-    /// goes to <paramref name="started"/> before the command is waited on (unless it has already exited).
+    /// goes to <paramref name="started"/> as soon as it runs (unless it has already exited), before it is waited on.
     /// </summary>
     public static async Task<Outcome> RunAsync(
         IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment, Action<string>? onLine,
@@ -43,21 +43,18 @@ public static class ProcessRunner
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        // Handed over at once but not awaited before the wait: a node queues the write ahead of anything the command's end
+        // leads to, so a short command need not wait for a commit of its own.
+        var recording = RecordAsync(process.Id, started);
         var timedOut = false;
         try
         {
-            if (ProcessGroup.Led(process.Id) is { } group) await started(group).ConfigureAwait(false);
             await process.WaitForExitAsync(ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             KillGroup(process);
             timedOut = true;
-        }
-        catch
-        {
-            KillGroup(process);   // a command the node cannot account for must not run on unwatched
-            throw;
         }
         // Waiting also drains the redirected output, which a child still running in the background may hold open.
         using var drain = new CancellationTokenSource(DrainLimit);
@@ -69,7 +66,13 @@ public static class ProcessRunner
         {
             KillGroup(process);
         }
+        await recording.ConfigureAwait(false);
         return new(Read(stdout), Read(stderr), timedOut ? null : process.ExitCode, timedOut);
+    }
+
+    private static async Task RecordAsync(int leader, Func<ProcessGroup, Task> started)
+    {
+        if (ProcessGroup.Led(leader) is { } group) await started(group).ConfigureAwait(false);
     }
 
     private static void KillGroup(Process process)
