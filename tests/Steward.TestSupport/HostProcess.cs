@@ -138,6 +138,16 @@ public sealed class HostProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>
+    /// SIGKILL to the host's own process only, as <c>kill -9 &lt;pid&gt;</c> or the OOM killer does: the commands it started
+    /// lead process groups of their own and keep running.
+    /// </summary>
+    public async Task KillAloneAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();

@@ -10,6 +10,10 @@ public static class Processes
             .Where(pid => Read($"/proc/{pid}/cmdline").Replace('\0', ' ').Contains(marker, StringComparison.Ordinal))
             .Select(pid => int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>Whether <paramref name="pid"/> is a live process: it exists and is not a zombie waiting to be reaped.</summary>
+    public static bool IsRunning(int pid) =>
+        Read($"/proc/{pid}/stat") is { Length: > 0 } stat && stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() is not ('Z' or 'X');
+
     private static string Read(string path)
     {
         try { return File.ReadAllText(path); }

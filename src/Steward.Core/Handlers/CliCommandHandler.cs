@@ -4,7 +4,7 @@ using Steward.Core.Messages;
 namespace Steward.Core.Handlers;
 
 /// <summary><c>REQCliCommand</c>: runs <c>methodArgs</c> as argv and replies with stdout and the exit code.</summary>
-internal sealed class CliCommandHandler : IMethodHandler
+internal sealed class CliCommandHandler(Func<Message, ProcessGroup, Task> recordGroup) : IMethodHandler
 {
     public string Method => Methods.CliCommand;
 
@@ -14,7 +14,8 @@ internal sealed class CliCommandHandler : IMethodHandler
         ProcessRunner.Outcome outcome;
         try
         {
-            outcome = await ProcessRunner.RunAsync(argv, StewardData.Environment(message), onLine: null, ct).ConfigureAwait(false);
+            outcome = await ProcessRunner.RunAsync(argv, StewardData.Environment(message), onLine: null, group => recordGroup(message, group), ct)
+                .ConfigureAwait(false);
         }
         catch (System.ComponentModel.Win32Exception e)
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Steward.Core.Handlers;
@@ -8,19 +7,26 @@ namespace Steward.Core.Handlers;
 /// Runs a command as argv (no shell added) in a process group of its own, and kills the whole group when cancelled:
 /// also the children that left their parent (<c>sleep 300 &amp;</c>), which a process-tree kill would miss.
 /// </summary>
-public static partial class ProcessRunner
+/// <remarks>
+/// The group is made by exec'ing <c>setsid</c>, which costs a second exec per command: .NET 10 has no way to start a
+/// process in a new group or session on Unix (<c>ProcessStartInfo.CreateNewProcessGroup</c> is Windows only), and
+/// <c>posix_spawn</c> with <c>POSIX_SPAWN_SETSID</c> would mean hand-writing the pipes, environment and reaping.
+/// </remarks>
+public static class ProcessRunner
 {
-    private const int SigKill = 9;
     private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(2);
     public sealed record Outcome(string StandardOutput, string StandardError, int? ExitCode, bool TimedOut);
 
     /// <summary>
     /// Runs the command; stdout lines go to <paramref name="onLine"/> when given, else into the outcome. The next line is
     /// read only once <paramref name="onLine"/> is done with the last, so a consumer that waits pauses the command (its
-    /// pipe fills). A line longer than <see cref="OutputBatch.MaxBytes"/> characters comes in pieces of that size.
+    /// pipe fills). A line longer than <see cref="OutputBatch.MaxBytes"/> characters comes in pieces of that size. Its
+    /// process group goes to <paramref name="started"/> as soon as it runs (unless it has already exited), before it is
+    /// waited on.
     /// </summary>
     public static async Task<Outcome> RunAsync(
-        IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment, Func<string, ValueTask>? onLine, CancellationToken ct)
+        IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment, Func<string, ValueTask>? onLine,
+        Func<ProcessGroup, Task> started, CancellationToken ct)
     {
         // setsid (util-linux) makes the command the leader of a new process group whose id is its pid, then execs it.
         var start = new ProcessStartInfo("setsid")
@@ -43,6 +49,9 @@ public static partial class ProcessRunner
         process.StandardInput.Close();
         var reading = ReadLinesAsync(process.StandardOutput, onLine);
         process.BeginErrorReadLine();
+        // Handed over at once but not awaited before the wait: a node queues the write ahead of anything the command's end
+        // leads to, so a short command need not wait for a commit of its own.
+        var recording = RecordAsync(process.Id, started);
         var timedOut = false;
         try
         {
@@ -74,7 +83,13 @@ public static partial class ProcessRunner
             KillGroup(process);
             timedOut = true;
         }
+        await recording.ConfigureAwait(false);
         return new(Read(stdout), Read(stderr), timedOut ? null : process.ExitCode, timedOut);
+    }
+
+    private static async Task RecordAsync(int leader, Func<ProcessGroup, Task> started)
+    {
+        if (ProcessGroup.Led(leader) is { } group) await started(group).ConfigureAwait(false);
     }
 
     private static async Task ReadLinesAsync(StreamReader output, Func<string, ValueTask> onLine)
@@ -92,12 +107,9 @@ public static partial class ProcessRunner
 
     private static void KillGroup(Process process)
     {
-        _ = KillProcessGroup(-process.Id, SigKill);   // fails harmlessly when the group is already gone
+        ProcessGroup.Signal(process.Id, ProcessGroup.SigKill);
         if (!process.HasExited) process.Kill(entireProcessTree: true);
     }
-
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int KillProcessGroup(int pid, int signal);
 
     private static string Read(StringBuilder buffer)
     {

@@ -18,6 +18,35 @@ internal sealed partial class Executor(
     string nodeName, HandlerRegistry handlers, NodeStore store, Outbox outbox, CancellationRegistry<(string, long)> runningMethods, TimeProvider time,
     ILogger logger)
 {
+    /// <summary>How long a command left from before a restart gets to exit on SIGTERM before it is killed.</summary>
+    private static readonly TimeSpan SurvivorGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Resumes a message that had not finished when the node went down: first stops what is left of the command it had
+    /// started (after a crash it may still run, in a process group of its own), so two runs never overlap; then runs it
+    /// again, unless its sender said <c>rerunOnRestart: false</c>.
+    /// </summary>
+    public async Task ResumeAsync(Message message, ProcessGroup? started, CancellationToken stopping)
+    {
+        if (started is not null)
+        {
+            var stopped = await started.StopAsync(SurvivorGrace, time, stopping).ConfigureAwait(false);
+            if (stopped != ProcessGroup.Stopped.WasNotRunning)
+                Log.SurvivorStopped(logger, message.Id, message.FromNode!, nodeName, message.Method!, started.Id, stopped);
+        }
+        if (message is { RerunOnRestart: false, IsReply: false }) await EndInterruptedAsync(message).ConfigureAwait(false);
+        else await RunAsync(message, stopping).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a message that may not run again as a method that failed: an error report and a last reply without an exit code.</summary>
+    private async Task EndInterruptedAsync(Message message)
+    {
+        var error = $"interrupted by a restart of node {nodeName}; not run again because rerunOnRestart is false";
+        Log.MethodError(logger, message.Id, message.FromNode!, nodeName, message.Method!, error);
+        await outbox.ReportAsync($"{message.Method}: {error}", message).ConfigureAwait(false);
+        await new ReplyStream(outbox, message).FinishAsync(new HandlerResult(null, Error: error), [], reply: null, CancellationToken.None).ConfigureAwait(false);
+    }
+
     public async Task RunAsync(Message message, CancellationToken stopping)
     {
         var answered = await AnsweredAsync(message, stopping).ConfigureAwait(false);
@@ -118,6 +147,9 @@ internal sealed partial class Executor(
 
         [LoggerMessage(5005, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} claims to answer message {AnsweredId}, which was not sent to {FromNode}; not recorded as its reply")]
         public static partial void ForeignReply(ILogger logger, long messageId, string fromNode, string toNode, long answeredId);
+
+        [LoggerMessage(5006, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method}: its command from before the restart still ran (process group {Group}): {Outcome}")]
+        public static partial void SurvivorStopped(ILogger logger, long messageId, string fromNode, string toNode, string method, int group, ProcessGroup.Stopped outcome);
 
         [LoggerMessage(5004, LogLevel.Information, "Message {MessageId} {FromNode}->{ToNode} {Method} cancelled by its sender")]
         public static partial void Cancelled(ILogger logger, long messageId, string fromNode, string toNode, string method);

@@ -56,7 +56,7 @@ internal sealed partial class Inbox
     public async Task<int> ResumeAsync(CancellationToken ct)
     {
         var unfinished = await _store.Queries.UnfinishedInboundAsync(ct).ConfigureAwait(false);
-        foreach (var message in unfinished) Run(message);
+        foreach (var (message, started) in unfinished) Run(message, stopping => _executor.ResumeAsync(message, started, stopping));
         return unfinished.Count;
     }
 
@@ -78,7 +78,8 @@ internal sealed partial class Inbox
             await foreach (var msg in subscription.Msgs.ReadAllAsync(stopping).ConfigureAwait(false))
                 _tasks.Start($"receiving on {msg.Subject}", async ct =>
                 {
-                    if (await _receiver.ReceiveAsync(msg, ct).ConfigureAwait(false) is { } received) Run(received);
+                    if (await _receiver.ReceiveAsync(msg, ct).ConfigureAwait(false) is { } received)
+                        Run(received, stopping => _executor.RunAsync(received, stopping));
                 });
         }
     }
@@ -92,12 +93,12 @@ internal sealed partial class Inbox
         _unusable.TrySetResult(unusable);
     }
 
-    /// <summary>Runs a received message; the replies of one request are handled in the order they came.</summary>
-    private void Run(Message message)
+    /// <summary>Runs a received message (or resumes it); the replies of one request are handled in the order they came.</summary>
+    private void Run(Message message, Func<CancellationToken, Task> run)
     {
         var what = $"method {message.Method} of message {message.Id} from {message.FromNode}";
-        if (message is { IsReply: true, PreviousMessage: { } request }) _replyStreams.Run((request.FromNode ?? "", request.Id), what, ct => _executor.RunAsync(message, ct));
-        else _tasks.Start(what, ct => _executor.RunAsync(message, ct));
+        if (message is { IsReply: true, PreviousMessage: { } request }) _replyStreams.Run((request.FromNode ?? "", request.Id), what, run);
+        else _tasks.Start(what, run);
     }
 
     private static partial class Log

@@ -53,6 +53,12 @@ public sealed record Message
     public byte[]? Origin { get; init; }
 
     /// <summary>
+    /// Whether the receiving node runs the message again when it restarts with the message unfinished (the default,
+    /// null, is yes). With false, the message ends there instead, reported as interrupted by the restart.
+    /// </summary>
+    public bool? RerunOnRestart { get; init; }
+
+    /// <summary>
     /// The sender's ed25519 signature of this message's JSON without this field. Declared last, so it is the last field
     /// on the wire and the signed bytes are the payload up to it (see <see cref="Trust.SignedJson"/>).
     /// </summary>

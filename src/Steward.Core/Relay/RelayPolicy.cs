@@ -24,6 +24,7 @@ internal static class RelayPolicy
         ReplyMethod = null,
         ReplyMethodArgs = null,
         Schedule = null,   // the schedule is for the far node, not for the relay hop
+        RerunOnRestart = null,   // so is whether a restart may run it again: the hop only stores and forwards
         Data = JsonSerializer.SerializeToUtf8Bytes(original, StewardJson.Default.Message),
     };
 

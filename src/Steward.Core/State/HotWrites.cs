@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Steward.Core.Handlers;
 
 namespace Steward.Core.State;
 
@@ -24,6 +25,7 @@ internal sealed class HotWrites : IDisposable
     private readonly SqliteCommand _pruneEvents;
     private readonly SqliteCommand _pruneOutbound;
     private readonly SqliteCommand _pruneErrors;
+    private readonly SqliteCommand _recordGroup;
     private long _lastId;
     private long _savedId;
 
@@ -54,7 +56,8 @@ internal sealed class HotWrites : IDisposable
         _pruneEvents = Prepare($"""DELETE FROM "Events" WHERE "MessageId" IN ({finishedBefore})""");
         _pruneOutbound = Prepare($"""DELETE FROM "Outbound" WHERE "Id" IN ({finishedBefore})""");
         _pruneErrors = Prepare("""DELETE FROM "Errors" WHERE "Seq" IN (SELECT "Seq" FROM "Errors" WHERE "At" < $before ORDER BY "Seq" LIMIT $limit)""");
-        _all = [_pruneEvents, _pruneOutbound, _pruneErrors, _hasInbound, _sawNode, _forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
+        _recordGroup = Prepare("""UPDATE "Inbound" SET "ProcessGroup"=$group,"ProcessBoot"=$boot,"ProcessStartTicks"=$start WHERE "FromNode"=$fromNode AND "Id"=$id""");
+        _all = [_recordGroup, _pruneEvents, _pruneOutbound, _pruneErrors, _hasInbound, _sawNode, _forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
         using var last = Prepare("""SELECT "Last" FROM "Sequences" WHERE "Name"='messages'""");
         // A new file starts at the current Unix time in ms: a node whose file was lost or moved aside must not reuse
         // ids its receivers still remember as already run.
@@ -115,6 +118,9 @@ internal sealed class HotWrites : IDisposable
 
     public void FinishInbound(string fromNode, long id, DateTime now) =>
         Run(_finishInbound, ("$fromNode", fromNode), ("$id", id), ("$now", now));
+
+    public void RecordProcessGroup(string fromNode, long id, ProcessGroup group) =>
+        Run(_recordGroup, ("$fromNode", fromNode), ("$id", id), ("$group", group.Id), ("$boot", group.Boot), ("$start", group.StartTicks));
 
     public void SawNode(NodeEntry n) =>
         Run(_sawNode, ("$name", n.Name), ("$now", n.LastSeen), ("$version", n.Version), ("$os", n.Os), ("$arch", n.Arch), ("$started", n.StartedAt));

@@ -10,6 +10,12 @@ public sealed class InboundMessage
     public string State { get; set; } = InboundStates.Received;
     public DateTime ReceivedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
+
+    /// <summary>The process group of the command this message last started (see <see cref="Handlers.ProcessGroup"/>).</summary>
+    public int? ProcessGroup { get; set; }
+
+    public string? ProcessBoot { get; set; }
+    public long? ProcessStartTicks { get; set; }
 }
 
 public static class InboundStates

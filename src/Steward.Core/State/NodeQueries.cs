@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Steward.Core.Handlers;
 using Steward.Core.Messages;
 
 namespace Steward.Core.State;
@@ -75,13 +76,19 @@ internal sealed class NodeQueries : IOperatorQueries
         return rows.Select(r => (JsonSerializer.Deserialize(r.Json, StewardJson.Default.Message)!, r.Attempts)).ToList();
     }
 
-    /// <summary>Received messages that were ACKed but did not finish, oldest first.</summary>
-    public async Task<IReadOnlyList<Message>> UnfinishedInboundAsync(CancellationToken ct)
+    /// <summary>
+    /// Received messages that were ACKed but did not finish, oldest first, each with the process group of the command it
+    /// had started, if any.
+    /// </summary>
+    public async Task<IReadOnlyList<(Message Message, ProcessGroup? Started)>> UnfinishedInboundAsync(CancellationToken ct)
     {
         await using var db = _open();
         var rows = await db.Inbound.AsNoTracking().Where(m => m.State == InboundStates.Received)
             .OrderBy(m => m.ReceivedAt).ToListAsync(ct).ConfigureAwait(false);
-        return rows.Select(r => JsonSerializer.Deserialize(r.Json, StewardJson.Default.Message)!).ToList();
+        return rows.Select(r => (
+            JsonSerializer.Deserialize(r.Json, StewardJson.Default.Message)!,
+            r is { ProcessGroup: { } group, ProcessBoot: { } boot, ProcessStartTicks: { } start } ? new ProcessGroup(group, boot, start) : null))
+            .ToList();
     }
 
     public async Task<IReadOnlyList<ErrorEntry>> ErrorsAsync(long afterSeq, CancellationToken ct, int limit = int.MaxValue)

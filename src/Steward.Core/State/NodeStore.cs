@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Steward.Core.Handlers;
 using Steward.Core.Messages;
 using Steward.Core.Outbound;
 
@@ -157,6 +158,13 @@ internal sealed class NodeStore : IAsyncDisposable
 
     public Task FinishInboundAsync(Message message, CancellationToken ct = default) =>
         _writes.EnqueueAsync(hot => hot.FinishInbound(message.FromNode!, message.Id, Now), ct);
+
+    /// <summary>
+    /// Remembers the process group of the command <paramref name="message"/> runs, so that after a crash the node stops
+    /// what is left of it before the message runs again.
+    /// </summary>
+    public Task RecordProcessGroupAsync(Message message, ProcessGroup group) =>
+        _writes.EnqueueAsync(hot => hot.RecordProcessGroup(message.FromNode!, message.Id, group));
 
     public Task SawNodeAsync(NodeEntry node) => _writes.EnqueueAsync(hot => hot.SawNode(node));
 

@@ -67,4 +67,15 @@ public sealed class RelayTests(NatsServerFixture broker)
         Assert.DoesNotContain(events, e => e.Kind == EventKinds.Reply);
         Assert.NotEqual(MessageStates.Done, (await central.Store.Queries.FindOutboundAsync(id, CancellationToken.None))!.State);
     }
+
+    [Fact]
+    public void RerunOnRestart_goes_to_the_far_node_and_the_relay_hop_is_forwarded_after_a_restart_of_the_relay()
+    {
+        var original = new Message { ToNode = "ship2", RelayViaNode = "central", Method = Methods.CliCommand, MethodArgs = ["true"], RerunOnRestart = false };
+
+        var hop = Steward.Core.Relay.RelayPolicy.Wrap(original);
+
+        Assert.Null(hop.RerunOnRestart);
+        Assert.False(Steward.Core.Relay.RelayPolicy.Unwrap(hop)!.RerunOnRestart);
+    }
 }

@@ -8,7 +8,7 @@ namespace Steward.Core.Tests.Handlers;
 
 public sealed class CliCommandHandlerTests
 {
-    private readonly CliCommandHandler _handler = new();
+    private readonly CliCommandHandler _handler = new((_, _) => Task.CompletedTask);
 
     [Fact]
     public async Task Stdout_and_the_exit_code_come_back_and_no_shell_is_added()

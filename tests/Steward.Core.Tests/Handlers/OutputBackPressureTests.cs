@@ -10,7 +10,7 @@ public sealed class OutputBackPressureTests
     public async Task A_command_faster_than_its_replies_is_paused_and_never_has_more_than_MaxPendingBytes_waiting()
     {
         var batch = new OutputBatch(TimeProvider.System);
-        var run = ProcessRunner.RunAsync(["seq", "1", "2000000"], null, batch.Add, CancellationToken.None);
+        var run = ProcessRunner.RunAsync(["seq", "1", "2000000"], null, batch.Add, _ => Task.CompletedTask, CancellationToken.None);
         var sent = new MemoryStream();
 
         // The slowest emitter there is: each batch waits until the command has been made to wait (or is done).
@@ -34,7 +34,7 @@ public sealed class OutputBackPressureTests
         {
             lines.Add(line);
             return ValueTask.CompletedTask;
-        }, CancellationToken.None);
+        }, _ => Task.CompletedTask, CancellationToken.None);
 
         Assert.Equal(0, outcome.ExitCode);
         Assert.All(lines, line => Assert.True(line.Length <= OutputBatch.MaxBytes, $"a line of {line.Length} characters"));
