@@ -15,9 +15,9 @@ namespace Steward.Agent.Tests;
 /// </summary>
 public sealed class FaultyLinkTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int BatchSize = 25;
-    private const int Batches = 12;
+    private const int BatchSize = 20;   // 15 batches: 300 commands
     private const string Token = "faulty-link-test";
+    private const int MessageQueryLimit = 500;   // GET /messages' largest page: every message of the test in one
 
     private readonly NatsServerFixture _broker = new();
     private readonly string _runs = Path.Combine(Directory.CreateTempSubdirectory("steward-runs-").FullName, "runs.txt");
@@ -56,50 +56,54 @@ public sealed class FaultyLinkTests(ITestOutputHelper output) : IAsyncLifetime
 
         try
         {
-            var agent = await StartAsync("agent", HostProcess.Agent, environment, agentArgs);
-            var gateway = await StartAsync("gateway", HostProcess.Gateway, environment, gatewayArgs);
+            var (startingAgent, startingGateway) = (StartAsync("agent", HostProcess.Agent, environment, agentArgs), StartAsync("gateway", HostProcess.Gateway, environment, gatewayArgs));
+            await Task.WhenAll(startingAgent, startingGateway);   // keys are enrolled above, so neither waits for the other
+            var (agent, gateway) = (await startingAgent, await startingGateway);
 
-            // Each fault hits a batch on its way. A stall comes only after a command ran since the last fault, so the
-            // agent is subscribed again and the stalled batch's resends are ACK timeouts, not "no responders".
+            // Each fault hits a batch on its way. A stall comes only after a command of a batch posted since the last
+            // fault ran: the agent is subscribed again, so the stalled batch's resends are ACK timeouts, not "no responders".
             await PostAsync(batch: 0, ship);
             await FirstRunOfAsync(0);
             await CutAsync(link);
 
-            await PostAsync(batch: 1, ship);
+            // These commands take 2 s, so the agent is killed while some run; kill -9 leaves those running.
+            await PostAsync(batch: 1, ship, runSeconds: 2);
             await FirstRunOfAsync(1);
-            Step("kill -9 agent");
-            await agent.KillAsync();
+            await KillAsync("agent", agent);
             agent = await StartAsync("agent", HostProcess.Agent, environment, agentArgs);
 
-            await StalledWhilePostingAsync(link, batch: 2, ship);
+            await PostAsync(batch: 2, ship);
+            await FirstRunOfAsync(2);
+            await StalledWhilePostingAsync(link, batch: 3, ship);
 
-            await PostAsync(batch: 3, ship);
-            await FirstRunOfAsync(3);
-            Step("kill -9 gateway");
-            await gateway.KillAsync();
+            // Killed as the batch's first reply is handled: the other replies are on their way in or being handled.
+            await PostAsync(batch: 4, ship);
+            await FirstReplyOfAsync(4);
+            await KillAsync("gateway", gateway);
             gateway = await StartAsync("gateway", HostProcess.Gateway, environment, gatewayArgs);
 
-            await PostAsync(batch: 4, ship);
-            await FirstRunOfAsync(4);
+            await PostAsync(batch: 5, ship);
+            await FirstRunOfAsync(5);
+            await StalledWhilePostingAsync(link, batch: 6, ship);
+
+            await PostAsync(batch: 7, ship);
+            await FirstRunOfAsync(7);
             Step("cut and refuse");
             link.Cut();
             link.Refuse(true);
-            await PostAsync(batch: 5, ship);
-            await RetryingAsync(batch: 5);
+            await PostAsync(batch: 8, ship);
+            await RetryingAsync(batch: 8);
             var forwarded = link.Forwarded;
             Step("accept again");
             link.Refuse(false);
             await Until.TrueAsync("the agent connected again", () => link.Forwarded > forwarded);
 
-            await PostAsync(batch: 6, ship);
-            await FirstRunOfAsync(6);
-            await StalledWhilePostingAsync(link, batch: 7, ship);
-
-            await PostAsync(batch: 8, ship);
-            await FirstRunOfAsync(8);
+            await PostAsync(batch: 9, ship);
+            await FirstRunOfAsync(9);
             Step("kill -9 broker");
             forwarded = link.Forwarded;
             await _broker.RestartAsync();
+            Step("broker started");
             await Until.TrueAsync("the agent connected to the new broker", () => link.Forwarded > forwarded);
             await Until.TrueAsync("the gateway connected to the new broker", async () =>
             {
@@ -109,15 +113,19 @@ public sealed class FaultyLinkTests(ITestOutputHelper output) : IAsyncLifetime
 
             Step("delay 50 ms a chunk");
             link.Delay(TimeSpan.FromMilliseconds(50));
-            await PostAsync(batch: 9, ship);
-            await FirstRunOfAsync(9);
-            await CutAsync(link);
-
             await PostAsync(batch: 10, ship);
             await FirstRunOfAsync(10);
             await StalledWhilePostingAsync(link, batch: 11, ship);
+
+            await PostAsync(batch: 12, ship);
+            await FirstRunOfAsync(12);
+            await CutAsync(link);
+
+            await PostAsync(batch: 13, ship);
+            await FirstRunOfAsync(13);
             Step("no delay");
             link.Delay(TimeSpan.Zero);
+            await PostAsync(batch: 14, ship);
 
             await WaitUntilFinalAsync(ship);
             var problems = await ProblemsAsync();
@@ -133,18 +141,26 @@ public sealed class FaultyLinkTests(ITestOutputHelper output) : IAsyncLifetime
     {
         Step($"start {name}");
         var process = await HostProcess.StartAsync(host, environment, args);
-        _hosts.Add(($"{name}-{_hosts.Count(h => h.Name.StartsWith(name, StringComparison.Ordinal)) + 1}", process));
+        lock (_hosts) _hosts.Add(($"{name}-{_hosts.Count(h => h.Name.StartsWith(name, StringComparison.Ordinal)) + 1}", process));
+        Step($"{name} started");
         return process;
     }
 
+    private async Task KillAsync(string name, HostProcess process)
+    {
+        Step($"kill -9 {name}");
+        await process.KillAloneAsync();
+        Step($"{name} killed");
+    }
+
     /// <summary>Posts the batch's numbered commands through the gateway's REST API, one array.</summary>
-    private async Task PostAsync(int batch, string ship)
+    private async Task PostAsync(int batch, string ship, int runSeconds = 0)
     {
         var numbers = Numbers(batch).ToList();
         Step($"post {numbers[0]}..{numbers[^1]}");
         var messages = numbers.Select(n => new
         {
-            toNode = ship, method = "REQCliCommand", methodArgs = Command(n), methodTimeout = 30, directory = "faulty", fileName = "replies.log",
+            toNode = ship, method = "REQCliCommand", methodArgs = Command(n, runSeconds), methodTimeout = 30, directory = "faulty", fileName = "replies.log",
             // Patient enough for every outage below: a resend at most every ACKTimeout × 4 = 12 s, 200 times.
             ACKTimeout = 3, retries = 200, retryWait = 1, replyACKTimeout = 3, replyRetries = 200,
         });
@@ -152,8 +168,12 @@ public sealed class FaultyLinkTests(ITestOutputHelper output) : IAsyncLifetime
         for (var i = 0; i < numbers.Count; i++) _idOf[numbers[i]] = ids[i];
     }
 
-    /// <summary>Appends "n by pid" to the runs file, the pid being the agent's that ran it; prints n as the reply.</summary>
-    private string[] Command(int n) => ["sh", "-c", $"echo \"{n} by $PPID\" >> '{_runs}'; echo {n}"];
+    /// <summary>
+    /// Appends "n by pid" to the runs file as it starts, the pid being the agent's that runs it; then takes
+    /// <paramref name="seconds"/>, and prints n as the reply.
+    /// </summary>
+    private string[] Command(int n, int seconds) =>
+        ["sh", "-c", $"echo \"{n} by $PPID\" >> '{_runs}';{(seconds > 0 ? $" sleep {seconds};" : "")} echo {n}"];
 
     /// <summary>The number of every run so far, with the agent process that ran it.</summary>
     private List<(string Number, string By)> Runs() =>
@@ -166,6 +186,14 @@ public sealed class FaultyLinkTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var marks = Numbers(batch).Select(n => n.ToString(CultureInfo.InvariantCulture)).ToHashSet();
         return Until.TrueAsync($"a command of batch {batch} ran", () => Runs().Any(run => marks.Contains(run.Number)), TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Waits until the gateway handled a reply of the batch: its reply method wrote the reply to the replies file.</summary>
+    private Task FirstReplyOfAsync(int batch)
+    {
+        var marks = Numbers(batch).Select(n => n.ToString(CultureInfo.InvariantCulture)).ToHashSet();
+        return Until.TrueAsync($"a reply of batch {batch} was handled", () => File.Exists(_repliesFile) && File.ReadLines(_repliesFile).Any(marks.Contains),
+            TimeSpan.FromSeconds(60));
     }
 
     private async Task CutAsync(FaultyLink link)
@@ -191,13 +219,17 @@ public sealed class FaultyLinkTests(ITestOutputHelper output) : IAsyncLifetime
         Until.TrueAsync($"the gateway resends a message of batch {batch}", async () =>
             (await MessagesAsync($"state=retrying&limit={MessageQueryLimit}")).Any(m => Numbers(batch).Any(n => _idOf[n] == m.Id)));
 
-    private const int MessageQueryLimit = 500;
-
     private async Task<List<(long Id, string State)>> MessagesAsync(string query)
     {
         var page = await _client.GetFromJsonAsync<JsonElement>($"/messages?method=REQCliCommand&{query}");
         return page.GetProperty("messages").EnumerateArray().Select(m => (m.GetProperty("id").GetInt64(), m.GetProperty("state").GetString()!)).ToList();
     }
+
+    /// <summary>
+    /// After the last fault, a message may wait out a resend (at most ACKTimeout × 4 = 12 s, plus 3 s for the ACK), and
+    /// then its reply the same again: 30 s; the rest is margin for a loaded machine.
+    /// </summary>
+    private static readonly TimeSpan FinalWithin = TimeSpan.FromSeconds(45);
 
     /// <summary>Waits until every message is final; one that never gets there is reported, with its state, by <see cref="ProblemsAsync"/>.</summary>
     private async Task WaitUntilFinalAsync(string ship)
@@ -211,12 +243,12 @@ public sealed class FaultyLinkTests(ITestOutputHelper output) : IAsyncLifetime
                 var final = (await MessagesAsync($"node={ship}&limit={MessageQueryLimit}"))
                     .Count(m => ids.Contains(m.Id) && m.State is "done" or "failed" or "rejected" or "cancelled");
                 return final == ids.Count;
-            }, TimeSpan.FromSeconds(60));
+            }, FinalWithin);
             Step("every message is final");
         }
         catch (TimeoutException)
         {
-            Step("not every message is final after 60 s");
+            Step($"not every message is final after {FinalWithin.TotalSeconds} s");
         }
     }
 
@@ -225,7 +257,7 @@ public sealed class FaultyLinkTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var problems = new List<string>();
         var agents = _hosts.ToDictionary(h => h.Process.Id.ToString(CultureInfo.InvariantCulture), h => h.Name);
-        var runs = Runs().ToLookup(run => run.Number, run => agents.GetValueOrDefault(run.By, run.By));
+        var runs = Runs().ToLookup(run => run.Number, run => agents.GetValueOrDefault(run.By, run.By == "1" ? "an agent already gone" : run.By));
         var handled = (File.Exists(_repliesFile) ? File.ReadAllLines(_repliesFile) : []).GroupBy(line => line).ToDictionary(g => g.Key, g => g.Count());
         foreach (var (number, id) in _idOf.OrderBy(p => p.Key))
         {
@@ -253,8 +285,7 @@ public sealed class FaultyLinkTests(ITestOutputHelper output) : IAsyncLifetime
 
     private void Step(string what)
     {
-        var line = $"{DateTime.UtcNow.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} {what}";
-        _timeline.AppendLine(line);
+        lock (_timeline) _timeline.Append(DateTime.UtcNow.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)).Append(' ').AppendLine(what);
     }
 
     /// <summary>The hosts' logs and the test's own timeline, in the test output and in files named there.</summary>

@@ -138,6 +138,13 @@ public sealed class HostProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGKILL to the host alone, as <c>kill -9 &lt;pid&gt;</c>: commands it runs in sessions of their own keep running.</summary>
+    public async Task KillAloneAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
