@@ -21,6 +21,7 @@ public sealed class FaultyLink : IAsyncDisposable
     private long _delayTicks;
     private volatile bool _refusing;
     private int _forwarded;
+    private int _disposed;
 
     public FaultyLink(int targetPort)
     {
@@ -144,8 +145,10 @@ public sealed class FaultyLink : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops accepting, resets every connection and waits until each has ended. Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener.Stop();
         Cut();
