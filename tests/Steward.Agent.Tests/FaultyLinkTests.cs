@@ -13,6 +13,7 @@ namespace Steward.Agent.Tests;
 /// cut, stalled, slowed and refused, while the agent, the gateway and the broker are each killed with SIGKILL once and
 /// restarted on the same data. Kills its own nats-server, so it does not share the collection's broker.
 /// </summary>
+[Collection(RunsAloneCollection.Name)]
 public sealed class FaultyLinkTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int BatchSize = 20;   // 15 batches: 300 commands
