@@ -59,9 +59,14 @@ public sealed class HostProcess : IAsyncDisposable
             if (args.SkipWhile(a => a != "--urls").Skip(1).FirstOrDefault() is { } url) await WaitUntilListeningAsync(url);
             return process;
         }
-        catch
+        catch (TimeoutException e)
         {
             await process.DisposeAsync();   // never leave a half-started host running
+            throw new TimeoutException($"{host} did not start ({e.Message}); its output:\n{process.Output}", e);
+        }
+        catch
+        {
+            await process.DisposeAsync();
             throw;
         }
     }
