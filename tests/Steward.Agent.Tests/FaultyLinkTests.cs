@@ -164,6 +164,8 @@ public sealed class FaultyLinkTests(ITestOutputHelper output) : IAsyncLifetime
             toNode = ship, method = "REQCliCommand", methodArgs = Command(n, runSeconds), methodTimeout = 30, directory = "faulty", fileName = "replies.log",
             // Patient enough for every outage below: a resend at most every ACKTimeout × 4 = 12 s, 200 times.
             ACKTimeout = 3, retries = 200, retryWait = 1, replyACKTimeout = 3, replyRetries = 200,
+            // A command its killed agent left running is stopped and reported, not run a second time.
+            rerunOnRestart = false,
         });
         var ids = await _client.PostMessagesAsync(JsonSerializer.Serialize(messages));
         for (var i = 0; i < numbers.Count; i++) _idOf[numbers[i]] = ids[i];
@@ -269,10 +271,19 @@ public sealed class FaultyLinkTests(ITestOutputHelper output) : IAsyncLifetime
             var replies = view.GetProperty("replies").EnumerateArray().Select(r => r.GetString()).ToList();
             var expected = $"{number}\n";
             var inFile = handled.GetValueOrDefault(number.ToString(CultureInfo.InvariantCulture));
-            if (ran != 1 || state != "done" || replies is not [var reply] || reply != expected || inFile != 1)
+            // A command whose agent was killed as it ran cannot reply its output (the pipe died with the agent): it ran once,
+            // and its one reply is the empty last reply of an interruption, reported as such.
+            var interrupted = by is ["agent-1"] && replies is [""] && view.GetProperty("events").EnumerateArray().Any(e =>
+                e.GetProperty("kind").GetString() == "error" && e.GetProperty("error").GetString()!.Contains("interrupted by a restart", StringComparison.Ordinal));
+            // The reply method's file is written before the commit that records the reply: a gateway killed between the two
+            // writes that line again when it runs the reply again (README, "Delivery guarantees"). What the operator reads
+            // (the reply, the state) is recorded once; the lines of the file are counted in the message, not asserted.
+            var replied = replies is [var reply] && reply == expected;
+            if (ran != 1 || state != "done" || !(replied || interrupted))
                 problems.Add($"{number} (message {id}): ran {ran} time(s) [{string.Join(", ", by)}], {state}, {inFile} time(s) in the replies file, replies [{string.Join(", ", replies.Select(r => r?.TrimEnd('\n')))}], " +
                              $"events {string.Join(" ", view.GetProperty("events").EnumerateArray().Select(Describe))}");
         }
+        Step($"{_idOf.Keys.Count(n => handled.GetValueOrDefault(n.ToString(CultureInfo.InvariantCulture)) > 1)} reply line(s) written twice to the gateway's reply file");
         return problems;
     }
 

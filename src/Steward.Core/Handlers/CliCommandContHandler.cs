@@ -13,6 +13,7 @@ internal sealed class CliCommandContHandler(TimeProvider time, Func<Message, Pro
     public async Task<HandlerResult> StreamAsync(Message message, Func<HandlerResult, Task> emit, CancellationToken ct)
     {
         var batch = new OutputBatch(time);
+        if (message.RerunOnRestart == false) await recordGroup(message, ProcessGroup.Starting).ConfigureAwait(false);
         var run = ProcessRunner.RunAsync(StewardData.Arguments(message), StewardData.Environment(message), batch.Add, group => recordGroup(message, group), ct);
         var rest = await batch.PumpAsync(run, part => emit(new HandlerResult(part))).ConfigureAwait(false);
         var outcome = await run.ConfigureAwait(false);

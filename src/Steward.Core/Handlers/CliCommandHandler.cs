@@ -12,6 +12,7 @@ internal sealed class CliCommandHandler(Func<Message, ProcessGroup, Task> record
     {
         var argv = StewardData.Arguments(message);
         ProcessRunner.Outcome outcome;
+        if (message.RerunOnRestart == false) await recordGroup(message, ProcessGroup.Starting).ConfigureAwait(false);
         try
         {
             outcome = await ProcessRunner.RunAsync(argv, StewardData.Environment(message), onLine: null, group => recordGroup(message, group), ct)

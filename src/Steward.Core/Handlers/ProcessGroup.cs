@@ -23,6 +23,12 @@ public sealed partial record ProcessGroup(int Id, string Boot, long StartTicks)
     }
 
     /// <summary>The group <paramref name="leader"/> leads, or null when the leader has already exited.</summary>
+    /// <summary>
+    /// The mark of a command about to start, recorded and committed before it does for a message that must not run twice
+    /// (<c>rerunOnRestart: false</c>): after a crash it counts as started though its group was never known.
+    /// </summary>
+    public static ProcessGroup Starting => new(0, ProcStat.BootId, 0);
+
     public static ProcessGroup? Led(int leader) =>
         ProcStat.Read(leader) is { } stat ? new ProcessGroup(leader, ProcStat.BootId, stat.StartTicks) : null;
 
@@ -35,7 +41,7 @@ public sealed partial record ProcessGroup(int Id, string Boot, long StartTicks)
     /// </summary>
     public IReadOnlyList<int> Remaining()
     {
-        if (Boot != ProcStat.BootId) return [];
+        if (Id <= 0 || Boot != ProcStat.BootId) return [];
         if (ProcStat.Read(Id) is { } leader && leader.StartTicks != StartTicks) return [];
         var members = ProcStat.All().Where(p => p.Group == Id).ToList();
         return members.Any(p => p.StartTicks < StartTicks) ? [] : members.Where(p => !p.IsZombie).Select(p => p.Pid).ToList();

@@ -34,7 +34,8 @@ internal sealed partial class Executor(
             if (stopped != ProcessGroup.Stopped.WasNotRunning)
                 Log.SurvivorStopped(logger, message.Id, message.FromNode!, nodeName, message.Method!, started.Id, stopped);
         }
-        if (message is { RerunOnRestart: false, IsReply: false }) await EndInterruptedAsync(message).ConfigureAwait(false);
+        // Only a command that started may have had its effect: one whose start was never recorded is run, whatever it says.
+        if (message is { RerunOnRestart: false, IsReply: false } && started is not null) await EndInterruptedAsync(message).ConfigureAwait(false);
         else await RunAsync(message, stopping).ConfigureAwait(false);
     }
 
