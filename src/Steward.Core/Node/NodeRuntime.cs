@@ -68,7 +68,8 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         };
         _executor = new Executor(options.NodeName, Handlers, Store, Intake, Errors, runningMethods, time, loggers.CreateLogger<Executor>());
         var trust = new ArrivalCheck(
-            options.NodeName, options.CentralNodeName, Keys, Rules, TimeSpan.FromDays(options.DedupRetentionDays), time, Store.Queries);
+            options.NodeName, options.CentralNodeName, Keys, Rules, TimeSpan.FromDays(options.DedupRetentionDays), time, Store.Queries,
+            Store.WritesSoFarCommittedAsync);
         _receiver = new Receiver(options.NodeName, Handlers, Store, _audit, trust, _signer, Errors, Run, loggers.CreateLogger<Receiver>());
         _canceller = new MessageCanceller(Store, deliveries, Intake);
     }

@@ -139,6 +139,9 @@ public sealed class NodeStore : IAsyncDisposable
         return entry;
     }
 
+    /// <summary>Completes once every write asked for before it is committed: readers then see them.</summary>
+    public Task WritesSoFarCommittedAsync() => _writes.EnqueueAsync(_ => { });
+
     /// <summary>Wakes readers of the message's events, and of its batch's.</summary>
     private void Notify(long id, long? batchId)
     {
