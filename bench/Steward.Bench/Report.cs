@@ -4,11 +4,11 @@ using System.Text;
 
 namespace Steward.Bench;
 
-/// <summary>The results table, with each row's throughput as a ratio of the raw NATS baseline at the same concurrency.</summary>
+/// <summary>The results table, and the targets of issue 11 computed from rows of the same run.</summary>
 internal static class Report
 {
-    private const string Begin = "<!-- results:begin (written by bench/Steward.Bench) -->";
-    private const string End = "<!-- results:end -->";
+    private const string Begin = "<!-- round 2 results:begin (written by bench/Steward.Bench) -->";
+    private const string End = "<!-- round 2 results:end -->";
 
     /// <summary>Replaces the generated part of the results file and keeps the hand-written analysis around it.</summary>
     public static async Task WriteAsync(string path, string table)
@@ -18,25 +18,28 @@ internal static class Report
         var generated = $"{Begin}\n{table}{End}";
         await File.WriteAllTextAsync(path, begin >= 0 && end > begin
             ? existing[..begin] + generated + existing[(end + End.Length)..]
-            : $"# Benchmark results\n\n{generated}\n");
+            : $"{generated}\n\n{existing}");
     }
 
-    public static string Markdown(IReadOnlyList<Measurement> results, IReadOnlyList<FanOutResult> fanOuts)
+    public static string Markdown(IReadOnlyList<Measurement> results, IReadOnlyList<FanOutResult> fanOuts, IReadOnlyList<string> notes, TimeSpan warmUp)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"- date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {Cpu()}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
-        text.AppendLine("- broker: nats-server on 127.0.0.1, started by the benchmark; payload 16 bytes");
+        text.AppendLine("- broker: nats-server on 127.0.0.1, started by the benchmark (a second one with `-js` for (j)); payload 16 bytes");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- each row: a warm-up (≥ 300 ops and ≥ {warmUp.TotalSeconds:0.#} s at the same concurrency, thrown away), then the median of {Measurement.Repetitions} runs; the last column is each run's msgs/s");
         text.AppendLine("- command: `dotnet run -c Release --project bench/Steward.Bench`").AppendLine();
-        text.AppendLine("| scenario | in flight | msgs/s | p50 ms | p99 ms | vs (a) |");
+        text.AppendLine("| scenario | in flight | msgs/s | p50 ms | p99 ms | runs msgs/s |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var r in results)
-        {
-            var baseline = results.FirstOrDefault(b => b.Name.StartsWith("(a)", StringComparison.Ordinal) && b.InFlight == r.InFlight) ?? r;
-            var ratio = r.Name.StartsWith("(s)", StringComparison.Ordinal) ? "—" : (r.PerSecond / baseline.PerSecond).ToString("P1", CultureInfo.InvariantCulture);   // (s) is no delivery
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.InFlight} | {r.PerSecond:F0} | {r.P50Ms:F3} | {r.P99Ms:F3} | {ratio} |");
-        }
+                $"| {r.Name} | {r.InFlight} | {r.PerSecond:F0} | {r.P50Ms:F3} | {r.P99Ms:F3} | {string.Join(", ", r.Runs.Select(x => x.ToString("F0", CultureInfo.InvariantCulture)))} |");
+        foreach (var note in notes) text.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Note: {note}.");
+        text.AppendLine().AppendLine("Targets (issue 11), from the rows above:").AppendLine();
+        text.AppendLine("| target | measured | goal | met |");
+        text.AppendLine("|---|---:|---:|---|");
+        foreach (var target in Targets.From(results))
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {target.What} | {target.Measured} | {target.Goal} | {target.Met switch { true => "yes", false => "**no**", null => "—" }} |");
         if (fanOuts.Count > 0)
         {
             text.AppendLine().AppendLine("(d) fan-out: `POST /messages/batch` of one `REQCliCommand [\"echo\",\"hi\"]` to N agent nodes (in the benchmark's process) through the gateway process, read on `GET /batches/{id}/events`:").AppendLine();

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using Steward.Core.Node;
 using Steward.TestSupport;
@@ -5,11 +7,19 @@ using Steward.TestSupport;
 namespace Steward.Bench;
 
 /// <summary>
-/// (c) An operator's round trip: <c>POST /messages</c> to the gateway process, a <c>REQCliCommand</c> echo on an agent
-/// node, until the reply event arrives on the message's SSE stream.
+/// An operator's round trip: <c>POST /messages</c> to the gateway process, a method on an agent node (in this process),
+/// until the reply event arrives on the message's SSE stream. (c) runs <c>REQCliCommand ["echo","x"]</c>, which starts a
+/// process; (r) runs <c>REQPing</c>, answered in-process, so it measures the gateway's POST → SSE path and the two
+/// deliveries (message and reply) on their own.
 /// </summary>
 internal sealed class ThroughGateway(string url) : IAsyncDisposable
 {
+    /// <summary>
+    /// A round trip still without its reply after this long is given up and counted: a reply the gateway refused leaves
+    /// its message waiting for good, and one such message must not hang the whole run.
+    /// </summary>
+    private static readonly TimeSpan ReplyDeadline = TimeSpan.FromSeconds(15);
+    private readonly ConcurrentQueue<long> _unanswered = new();
     private readonly string _agentName = Names.Next("benchship");
     private readonly HttpClient _client = new() { BaseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}") };
     private HostProcess? _gateway;
@@ -25,15 +35,39 @@ internal sealed class ThroughGateway(string url) : IAsyncDisposable
         _client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "bench");
     }
 
-    public async Task RoundTripAsync()
+    public Task EchoAsync() =>
+        RoundTripAsync($$"""{"toNode":"{{_agentName}}","method":"REQCliCommand","methodArgs":["echo","x"],"fileName":"bench.txt"}""");
+
+    public Task PingAsync() => RoundTripAsync($$"""{"toNode":"{{_agentName}}","method":"REQPing"}""");
+
+    private async Task RoundTripAsync(string message)
     {
-        var id = (await _client.PostMessagesAsync($$"""{"toNode":"{{_agentName}}","method":"REQCliCommand","methodArgs":["echo","x"],"fileName":"bench.txt"}"""))[0];
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/messages/{id}/events");
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
-        while (await reader.ReadLineAsync() is { } line)
-            if (line == "event: reply") return;
+        var id = (await _client.PostMessagesAsync(message))[0];
+        using var deadline = new CancellationTokenSource(ReplyDeadline);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/messages/{id}/events");
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(deadline.Token), Encoding.UTF8);
+            while (await reader.ReadLineAsync(deadline.Token) is { } line)
+                if (line == "event: reply") return;
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            _unanswered.Enqueue(id);
+            return;
+        }
         throw new InvalidOperationException($"message {id} ended without a reply");
+    }
+
+    /// <summary>The round trips given up at the deadline, each with its message's state now; none when every reply came.</summary>
+    public async Task<string?> UnansweredAsync(string scenario)
+    {
+        if (_unanswered.IsEmpty) return null;
+        var states = new List<string>();
+        foreach (var id in _unanswered.Take(10)) states.Add($"{id} ({await _client.StateOfAsync(id)})");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{scenario}: {_unanswered.Count} round trip(s) got no reply within {ReplyDeadline.TotalSeconds:F0} s and were counted at that latency; message (state now): {string.Join(", ", states)}{(_unanswered.Count > 10 ? ", ..." : "")}");
     }
 
     public async ValueTask DisposeAsync()

@@ -9,16 +9,20 @@ public sealed class NatsServerFixture : IAsyncLifetime
 {
     private const string ListeningLine = "Listening for client connections on ";
     private readonly string? _configFile;
+    private readonly string? _jetStreamFolder;
     private Process? _server;
 
     public NatsServerFixture()
     {
     }
 
-    private NatsServerFixture(string configFile) => _configFile = configFile;
+    private NatsServerFixture(string? configFile, string? jetStreamFolder = null) => (_configFile, _jetStreamFolder) = (configFile, jetStreamFolder);
 
     /// <summary>A server started with a configuration file (users, permissions); host and port still come from the fixture.</summary>
     public static NatsServerFixture WithConfig(string configFile) => new(configFile);
+
+    /// <summary>A server with JetStream enabled, storing its streams in <paramref name="storeFolder"/> (for the benchmark).</summary>
+    public static NatsServerFixture WithJetStream(string storeFolder) => new(null, storeFolder);
 
     /// <summary>
     /// A server that takes TLS connections only, with the certificates of <see cref="TestCertificates.Trusted"/>; with
@@ -71,14 +75,11 @@ public sealed class NatsServerFixture : IAsyncLifetime
     private async Task StartAsync()
     {
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _server = new Process
-        {
-            StartInfo = new ProcessStartInfo("nats-server", (_configFile is null ? "" : $"-c {_configFile} ") + $"-a 127.0.0.1 -p {Port}")
-            {
-                RedirectStandardError = true, RedirectStandardOutput = true,
-            },
-            EnableRaisingEvents = true,
-        };
+        List<string> args = _configFile is null ? [] : ["-c", _configFile];
+        if (_jetStreamFolder is not null) args.AddRange(["-js", "-sd", _jetStreamFolder]);
+        args.AddRange(["-a", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture)]);
+        var start = new ProcessStartInfo("nats-server", args) { RedirectStandardError = true, RedirectStandardOutput = true };
+        _server = new Process { StartInfo = start, EnableRaisingEvents = true };
         _server.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is { } line && line.Contains(ListeningLine, StringComparison.Ordinal))

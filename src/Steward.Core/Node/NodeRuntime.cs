@@ -49,7 +49,8 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         Handlers = HandlerRegistry.Create(Context, Store, Outbox, _runningMethods, time, _http, Processes, options, extraHandlers ?? [], Keys, Rules);
         Enrolment = new Enrolment(Keys, Outbox);
         var trust = new ArrivalCheck(
-            options.NodeName, options.CentralNodeName, Keys, Rules, TimeSpan.FromDays(options.DedupRetentionDays), time, Store.Queries);
+            options.NodeName, options.CentralNodeName, Keys, Rules, TimeSpan.FromDays(options.DedupRetentionDays), time, Store.Queries,
+            Store.WritesSoFarCommittedAsync);
         _inbox = new Inbox(options, _nats, Store, _audit, Handlers, trust, _signer, Outbox, _runningMethods, _tasks, time, loggers);
     }
 

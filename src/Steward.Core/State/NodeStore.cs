@@ -175,6 +175,9 @@ internal sealed class NodeStore : IAsyncDisposable
         return entry;
     }
 
+    /// <summary>Completes once every write asked for before it is committed: readers then see them.</summary>
+    public Task WritesSoFarCommittedAsync() => _writes.EnqueueAsync(_ => { });
+
     /// <summary>Forgets finished received messages older than <paramref name="age"/>: the bound on the duplicate memory.</summary>
     public Task<int> ForgetInboundOlderThanAsync(TimeSpan age, CancellationToken ct = default) => _writes.EnqueueAsync(hot => hot.ForgetInbound(Now - age), ct);
 

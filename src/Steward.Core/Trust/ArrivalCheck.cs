@@ -14,7 +14,8 @@ namespace Steward.Core.Trust;
 /// that node and asks for the reply method that message named).
 /// </summary>
 internal sealed class ArrivalCheck(
-    string nodeName, string centralNode, KeyRing keys, MethodRules rules, TimeSpan window, TimeProvider time, NodeQueries queries)
+    string nodeName, string centralNode, KeyRing keys, MethodRules rules, TimeSpan window, TimeProvider time, NodeQueries queries,
+    Func<Task> writesSoFarCommitted)
 {
     /// <summary>
     /// Why <paramref name="message"/> (received as <paramref name="payload"/>) is refused (null when it is trusted), and
@@ -116,6 +117,13 @@ internal sealed class ArrivalCheck(
         if (reply.PreviousMessage is not { FromNode: var origin, Id: var id } || origin != nodeName)
             return ($"a reply must answer a message of node {nodeName}", false);
         var row = await queries.FindOutboundAsync(id, ct).ConfigureAwait(false);
+        if (row?.State == MessageStates.Queued)
+        {
+            // The sender records "sent" without waiting for its commit (Outbox.DeliverAsync), so a quick reply can find its message
+            // still "queued": once the writes asked for so far are committed, the row says whether it was really sent.
+            await writesSoFarCommitted().ConfigureAwait(false);
+            row = await queries.FindOutboundAsync(id, ct).ConfigureAwait(false);
+        }
         if (row is null) return ($"reply to message {id}, which node {nodeName} never sent", false);
         if (row.ToNode != reply.FromNode) return ($"only {row.ToNode} may answer message {id}, not {reply.FromNode}", false);
         // Replies come while the message waits for them; once it ended (its last reply handled, or it failed), more

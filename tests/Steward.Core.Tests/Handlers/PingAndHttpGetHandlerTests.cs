@@ -24,6 +24,18 @@ public sealed class PingAndHttpGetHandlerTests(NatsServerFixture broker) : IAsyn
         Assert.StartsWith($"pong from {nodes.Receiver.NodeName} at ", Assert.Single(await nodes.RepliesAsync(id)).Output, StringComparison.Ordinal);
     }
 
+    // A pong can come back before the sender has committed "sent" (that write is not waited for): it must not be refused
+    // as a reply to a message still "queued", which would leave the ping waiting for its reply for good.
+    [Fact]
+    public async Task Every_ping_of_many_in_a_row_comes_back()
+    {
+        await using var nodes = await NodePair.StartAsync(broker.Url);
+
+        for (var i = 0; i < 300; i++) await nodes.SendAsync(new Message { Method = Methods.Ping }, timeout: TimeSpan.FromSeconds(30));
+
+        Assert.DoesNotContain(await nodes.Sender.Store.Queries.ErrorsAsync(0, CancellationToken.None), e => e.Line.Contains("refused", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task REQHttpGet_replies_with_the_body_of_a_200()
     {

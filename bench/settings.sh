@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the benchmark's (b) and (r) rows under runtime settings, to choose what the hosts ship with. Each setting is an
+# environment variable given to the benchmark process; the gateway process of (r) inherits it (HostProcess starts it
+# with the benchmark's environment). Note the gateway is an ASP.NET Core app and uses server GC unless told otherwise;
+# the benchmark process (and so the nodes of (b) and the agent of (r)) uses workstation GC.
+# Usage: bench/settings.sh [more benchmark arguments, e.g. --quick]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/sbin"
+dotnet build bench/Steward.Bench -c Release 2>&1 | tail -2
+dll=bench/Steward.Bench/bin/Release/net10.0/Steward.Bench.dll
+settings=(
+  "default"
+  "DOTNET_TieredPGO=0"
+  "DOTNET_gcServer=1"
+  "DOTNET_gcServer=0"
+  "DOTNET_TieredCompilation=0"
+  "DOTNET_TC_QuickJitForLoops=0"
+)
+rows=()
+for setting in "${settings[@]}"; do
+  echo "== $setting" >&2
+  environment=()
+  [[ $setting != default ]] && environment=("$setting")
+  output=$(env "${environment[@]}" dotnet "$dll" --only b,r --no-write "$@")
+  while IFS= read -r row; do rows+=("| $setting $row"); done < <(grep -F -e '| (b) node->node ACKed, SQLite synchronous=FULL | 64 |' -e '| (r) ' <<<"$output")
+done
+echo
+echo "| setting | scenario | in flight | msgs/s | p50 ms | p99 ms | runs msgs/s |"
+echo "|---|---|---:|---:|---:|---:|---:|"
+printf '%s\n' "${rows[@]}"
