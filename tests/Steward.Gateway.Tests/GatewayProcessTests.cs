@@ -30,7 +30,7 @@ public sealed class GatewayProcessTests
 
         Assert.Equal(2, exitCode);
         var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("MaxEventStreams must be a whole number between 1 and", line, StringComparison.Ordinal);
+        Assert.Contains("MaxEventStreams must be between 1 and 100000", line, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -11,6 +11,12 @@ internal static class Replies
         !request.IsReply && request.ReplyMethod != Methods.None
         && request.Method is not (Methods.None or Methods.ErrorLog or Methods.Hello or Methods.Relay);   // a relay's reply comes from the far node
 
+    /// <summary>
+    /// Whether a reply for <paramref name="method"/> may come in parts (when too large for one broker message): only the
+    /// methods that write the reply to a file join parts; any other would run once per part.
+    /// </summary>
+    public static bool JoinsParts(string method) => method is Methods.ToFileAppend or Methods.ToFile;
+
     /// <summary>The method that handles the reply on the sender: what the request named, or the default for its method.</summary>
     public static string MethodFor(Message request) =>
         request.ReplyMethod ?? (request.Method == Methods.Ping ? Methods.Pong : Methods.DefaultReply);

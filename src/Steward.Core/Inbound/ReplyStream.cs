@@ -46,7 +46,8 @@ internal sealed class ReplyStream(Outbox outbox, Message request)
     {
         var envelope = 2 * JsonSerializer.SerializeToUtf8Bytes(request.Summary(), StewardJson.Default.Message).Length + 8192;
         var partBytes = Math.Max(MinPartBytes, (int)((outbox.MaxPayload - envelope) * 3 / 4));
-        if (result.Data is not { } data || data.Length <= partBytes) return [new Part(result.Data, null, result.ExitCode)];
+        if (result.Data is not { } data || data.Length <= partBytes || !Replies.JoinsParts(Replies.MethodFor(request)))
+            return [new Part(result.Data, null, result.ExitCode)];
         var parts = data.Chunk(partBytes).Select((chunk, i) => new Part(chunk, i)).ToList();
         return [.. parts.SkipLast(1), parts[^1] with { ExitCode = result.ExitCode }];   // the exit code goes with the last part
     }

@@ -103,8 +103,7 @@ public sealed class StewardOptions
     /// (gateway) The most event streams open at once; each holds a connection and a subscription for as long as its
     /// client listens. Over it a stream is refused with 503 and Retry-After.
     /// </summary>
-    [Range(1, 100_000, ErrorMessage = "MaxEventStreams must be a whole number between {1} and {2}")]
-    public int MaxEventStreams { get; set; } = 100;
+    [Range(1, 100_000)] public int MaxEventStreams { get; set; } = 100;
 
     /// <summary>
     /// The most body bytes <c>REQHttpGet</c> reads (default 512 KiB): a larger body is cut there and the reply says so.
