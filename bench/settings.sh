@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs the benchmark's (b) and (r) rows under runtime settings, to choose what the hosts ship with. Each setting is an
-# environment variable given to the benchmark process; the gateway process of (r) inherits it (HostProcess starts it
-# with the benchmark's environment). Note the gateway is an ASP.NET Core app and uses server GC unless told otherwise;
-# the benchmark process (and so the nodes of (b) and the agent of (r)) uses workstation GC.
-# Usage: bench/settings.sh [more benchmark arguments, e.g. --quick]
+# Runs the benchmark's (b) FULL and (r) rows under runtime settings, to choose what the hosts ship with. Each setting is
+# an environment variable given to the benchmark process; the gateway process of (r) inherits it (HostProcess starts it
+# with the benchmark's environment). Without one, the gateway (an ASP.NET Core app) runs server GC, the benchmark
+# process (the nodes of (b) and the agent of (r)) workstation GC.
+# Other jobs on the machine change the figures from one minute to the next: ROUNDS=n runs every setting n times,
+# taking the settings in turn, so such drift falls on all of them alike.
+# Usage: [ROUNDS=n] bench/settings.sh [more benchmark arguments, e.g. --quick]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/sbin"
@@ -17,15 +19,18 @@ settings=(
   "DOTNET_TieredCompilation=0"
   "DOTNET_TC_QuickJitForLoops=0"
 )
-rows=()
-for setting in "${settings[@]}"; do
-  echo "== $setting" >&2
-  environment=()
-  [[ $setting != default ]] && environment=("$setting")
-  output=$(env "${environment[@]}" dotnet "$dll" --only b,r --no-write "$@")
-  while IFS= read -r row; do rows+=("| $setting $row"); done < <(grep -F -e '| (b) node->node ACKed, SQLite synchronous=FULL | 64 |' -e '| (r) ' <<<"$output")
+declare -A rows
+for round in $(seq "${ROUNDS:-1}"); do
+  for setting in "${settings[@]}"; do
+    echo "== round $round: $setting" >&2
+    environment=()
+    [[ $setting != default ]] && environment=("$setting")
+    output=$(env "${environment[@]}" dotnet "$dll" --only b,r --no-write "$@")
+    while IFS= read -r row; do rows[$setting]+="| $setting | $round $row"$'\n'; done \
+      < <(grep -F -e '| (b) node->node ACKed, SQLite synchronous=FULL | 64 |' -e '| (r) ' <<<"$output")
+  done
 done
 echo
-echo "| setting | scenario | in flight | msgs/s | p50 ms | p99 ms | runs msgs/s |"
-echo "|---|---|---:|---:|---:|---:|---:|"
-printf '%s\n' "${rows[@]}"
+echo "| setting | round | scenario | in flight | msgs/s | p50 ms | p99 ms | runs msgs/s |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|"
+for setting in "${settings[@]}"; do printf '%s' "${rows[$setting]}"; done

@@ -13,6 +13,7 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        var loadAtStart = Report.LoadAverage();
         var scale = args.Contains("--quick") ? 0.2 : 1.0;
         var warmUp = TimeSpan.FromSeconds(2 * scale);
         var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();   // e.g. --only b, or --only a,s,b
@@ -83,7 +84,7 @@ public static class Program
         {
             await broker.DisposeAsync();
         }
-        var report = Report.Markdown(results, fanOuts, notes, warmUp);
+        var report = Report.Markdown(results, fanOuts, notes, warmUp, loadAtStart);
         Console.WriteLine();
         Console.WriteLine(report);
         if (only is null && !args.Contains("--no-write"))

@@ -21,11 +21,12 @@ internal static class Report
             : $"{generated}\n\n{existing}");
     }
 
-    public static string Markdown(IReadOnlyList<Measurement> results, IReadOnlyList<FanOutResult> fanOuts, IReadOnlyList<string> notes, TimeSpan warmUp)
+    public static string Markdown(IReadOnlyList<Measurement> results, IReadOnlyList<FanOutResult> fanOuts, IReadOnlyList<string> notes, TimeSpan warmUp, string loadAtStart)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"- date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine(CultureInfo.InvariantCulture, $"- machine: {Environment.ProcessorCount} cores, {Cpu()}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- load average (1, 5, 15 min) at start: {loadAtStart}, at end: {LoadAverage()} (anything else running shares the cores and the disk)");
         text.AppendLine("- broker: nats-server on 127.0.0.1, started by the benchmark (a second one with `-js` for (j)); payload 16 bytes");
         text.AppendLine(CultureInfo.InvariantCulture, $"- each row: a warm-up (≥ 300 ops and ≥ {warmUp.TotalSeconds:0.#} s at the same concurrency, thrown away), then the median of {Measurement.Repetitions} runs; the last column is each run's msgs/s");
         text.AppendLine("- command: `dotnet run -c Release --project bench/Steward.Bench`").AppendLine();
@@ -50,6 +51,10 @@ internal static class Report
         }
         return text.ToString();
     }
+
+    /// <summary>The machine's load average, as /proc/loadavg gives it.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static string Cpu() =>
         File.Exists("/proc/cpuinfo")
