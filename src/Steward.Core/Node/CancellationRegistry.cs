@@ -16,6 +16,8 @@ internal sealed class CancellationRegistry<TKey>(TimeProvider time) where TKey :
 
     public IReadOnlyCollection<Running> InFlight => _running.Values.ToList();
 
+    public bool IsRunning(TKey key) => _running.ContainsKey(key);
+
     /// <summary>A token that fires when <paramref name="stopping"/> does or when <see cref="TryCancel"/> is called for the key.</summary>
     public Lease Register(TKey key, Message message, CancellationToken stopping)
     {

@@ -18,13 +18,16 @@ internal sealed partial class Deliverer(INatsConnection nats, MessageSigner sign
     private const int MaxDelaySeconds = 24 * 3600;
     private readonly ConcurrentDictionary<(int Resends, int RetryWait, int AckTimeout), ResiliencePipeline> _pipelines = new();
 
-    /// <summary>Delivers <paramref name="outgoing"/>; <paramref name="attempting"/> is told the number of each attempt before it is made.</summary>
-    public async Task<DeliveryOutcome> DeliverAsync(Outgoing outgoing, Action<int> attempting, CancellationToken ct)
+    /// <summary>
+    /// Delivers <paramref name="outgoing"/>; <paramref name="attempting"/> is told the number of each attempt before it is
+    /// made, <paramref name="unanswered"/> each time an attempt got no trusted answer.
+    /// </summary>
+    public async Task<DeliveryOutcome> DeliverAsync(Outgoing outgoing, Action<int> attempting, Action unanswered, CancellationToken ct)
     {
         var message = outgoing.Message;
         try
         {
-            if (Methods.IsAcknowledged(message.Method!)) return await SendAcknowledgedAsync(message, outgoing.AttemptsSoFar, attempting, ct).ConfigureAwait(false);
+            if (Methods.IsAcknowledged(message.Method!)) return await SendAcknowledgedAsync(message, outgoing.AttemptsSoFar, attempting, unanswered, ct).ConfigureAwait(false);
             await nats.PublishAsync(Subjects.For(message.ToNode!, message.Method!), Encode(message), cancellationToken: ct).ConfigureAwait(false);
             return new(Delivered.Published, 1);
         }
@@ -35,7 +38,8 @@ internal sealed partial class Deliverer(INatsConnection nats, MessageSigner sign
         }
     }
 
-    private async Task<DeliveryOutcome> SendAcknowledgedAsync(Message message, int attemptsSoFar, Action<int> attempting, CancellationToken ct)
+    private async Task<DeliveryOutcome> SendAcknowledgedAsync(
+        Message message, int attemptsSoFar, Action<int> attempting, Action unanswered, CancellationToken ct)
     {
         var subject = Subjects.For(message.ToNode!, message.Method!);
         var payload = Encode(message);
@@ -45,9 +49,17 @@ internal sealed partial class Deliverer(INatsConnection nats, MessageSigner sign
             var answer = await Retries(message, attemptsSoFar).ExecuteAsync(async token =>
             {
                 attempting(++attempt);
-                var reply = await nats.RequestAsync<byte[], byte[]>(subject, payload,
-                    replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(message.AckTimeout) }, cancellationToken: token).ConfigureAwait(false);
-                return TrustedAnswer(message, reply.Data ?? []);
+                try
+                {
+                    var reply = await nats.RequestAsync<byte[], byte[]>(subject, payload,
+                        replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(message.AckTimeout) }, cancellationToken: token).ConfigureAwait(false);
+                    return TrustedAnswer(message, reply.Data ?? []);
+                }
+                catch (Exception e) when (e is NatsNoReplyException or NatsNoRespondersException or UntrustedAnswerException)
+                {
+                    unanswered();
+                    throw;
+                }
             }, ct).ConfigureAwait(false);
 
             if (answer.Accepted)

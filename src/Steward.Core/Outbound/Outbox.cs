@@ -113,11 +113,13 @@ public sealed partial class Outbox
     {
         if (await _store.Queries.FindOutboundAsync(id, ct).ConfigureAwait(false) is not { } row) return CancelOutcome.NotFound;
         if (MessageStates.IsFinal(row.State)) return CancelOutcome.AlreadyFinal;
-        if (!await _store.SetStateAsync(id, MessageStates.Cancelled, error: "cancelled by the operator", ct: ct).ConfigureAwait(false))
-            return CancelOutcome.AlreadyFinal;   // it ended between the read and the write
         var delivering = row.State is MessageStates.Queued or MessageStates.Sent or MessageStates.Retrying;
         var deliveryWasRunning = delivering && _deliveries.TryCancel(id, orWhenItStarts: true);
-        var neverSent = row.State == MessageStates.Queued && !deliveryWasRunning;   // still waiting in its publisher
+        // Still waiting in its publisher, unless its delivery ended (and committed its outcome) since the first read.
+        var neverSent = row.State == MessageStates.Queued && !deliveryWasRunning &&
+                        (await _store.Queries.FindOutboundAsync(id, ct).ConfigureAwait(false))?.State == MessageStates.Queued;
+        if (!await _store.SetStateAsync(id, MessageStates.Cancelled, error: "cancelled by the operator", ct: ct).ConfigureAwait(false))
+            return CancelOutcome.AlreadyFinal;   // it ended between the read and the write
         if (!neverSent)
         {
             // It may be on the node already, or arrive there later: the node stops it, or remembers not to run it.
@@ -167,31 +169,45 @@ public sealed partial class Outbox
     {
         var message = outgoing.Message;
         Task attemptRecorded = Task.CompletedTask;
-        DeliveryOutcome outcome;
-        using (var delivery = _deliveries.Register(message.Id, message, stopping))
+        DeferredSent? sent = null;
+        // Registered until the outcome is committed: a cancel or a reply that comes in between finds it in delivery,
+        // not a "queued" row that looks never sent.
+        using var delivery = _deliveries.Register(message.Id, message, stopping);
+        // An attempt's state is for the operator: the ACK does not wait for its commit, but the final state does.
+        var outcome = await _deliverer.DeliverAsync(outgoing, attempt =>
         {
-            // An attempt's state is for the operator: the ACK does not wait for its commit, but the final state does.
-            outcome = await _deliverer.DeliverAsync(outgoing, attempt => attemptRecorded = RecordAttemptAsync(attemptRecorded, message.Id, attempt),
-                delivery.Token).ConfigureAwait(false);
+            if (attempt == 1) sent = new DeferredSent(_time, () => _store.SetStateAsync(message.Id, MessageStates.Sent, 1, ct: CancellationToken.None));
+            else attemptRecorded = RecordRetryAsync(attemptRecorded, sent, message.Id, attempt);
+        }, () => sent?.RecordNow(), delivery.Token).ConfigureAwait(false);
+        using (sent)
+        {
+            var sentFirst = sent is not null && await sent.ClaimAsync().ConfigureAwait(false);
+            await attemptRecorded.ConfigureAwait(false);
+            stopping.ThrowIfCancellationRequested();   // the node stops: the row stays unfinished and is sent again on restart
+            await RecordOutcomeAsync(message, outcome, sentFirst).ConfigureAwait(false);
         }
-        await attemptRecorded.ConfigureAwait(false);
-        stopping.ThrowIfCancellationRequested();   // the node stops: the row stays unfinished and is sent again on restart
-        // From here the outcome is recorded whole, even when the node begins to stop.
+    }
+
+    /// <summary>From here the outcome is recorded whole, even when the node begins to stop.</summary>
+    private async Task RecordOutcomeAsync(Message message, DeliveryOutcome outcome, bool sentFirst)
+    {
+        var id = message.Id;
         switch (outcome.How)
         {
             case Delivered.Acked:
-                await _store.SetStateAsync(message.Id, RelayPolicy.ReplyExpected(message) ? MessageStates.Acked : MessageStates.Done, outcome.Attempts, ct: CancellationToken.None).ConfigureAwait(false);
+                var acked = RelayPolicy.ReplyExpected(message) ? MessageStates.Acked : MessageStates.Done;
+                await _store.SetStateAsync(id, acked, outcome.Attempts, ct: CancellationToken.None, sentFirst: sentFirst).ConfigureAwait(false);
                 break;
             case Delivered.Published:
-                await _store.SetStateAsync(message.Id, MessageStates.Done, outcome.Attempts, ct: CancellationToken.None).ConfigureAwait(false);
+                await _store.SetStateAsync(id, MessageStates.Done, outcome.Attempts, ct: CancellationToken.None).ConfigureAwait(false);
                 break;
             case Delivered.Rejected:
-                await _store.SetStateAsync(message.Id, MessageStates.Rejected, outcome.Attempts, outcome.Error, CancellationToken.None).ConfigureAwait(false);
+                await _store.SetStateAsync(id, MessageStates.Rejected, outcome.Attempts, outcome.Error, sentFirst, CancellationToken.None).ConfigureAwait(false);
                 await ReportGivenUpAsync(message, $"toNode: {message.ToNode}, fromNode: {message.FromNode}, method: {message.Method}: rejected: {outcome.Error}")
                     .ConfigureAwait(false);
                 break;
             case Delivered.Failed:
-                await _store.SetStateAsync(message.Id, MessageStates.Failed, outcome.Attempts, outcome.Error, CancellationToken.None).ConfigureAwait(false);
+                await _store.SetStateAsync(id, MessageStates.Failed, outcome.Attempts, outcome.Error, sentFirst, CancellationToken.None).ConfigureAwait(false);
                 await ReportGivenUpAsync(message, outcome.Error!).ConfigureAwait(false);
                 break;
             case Delivered.Cancelled:
@@ -199,11 +215,16 @@ public sealed partial class Outbox
         }
     }
 
-    private async Task RecordAttemptAsync(Task previous, long id, int attempt)
+    /// <summary>A retry is recorded at once, after the first attempt's <c>sent</c> (claimed here when still deferred).</summary>
+    private async Task RecordRetryAsync(Task previous, DeferredSent? sent, long id, int attempt)
     {
         await previous.ConfigureAwait(false);
-        await _store.SetStateAsync(id, attempt == 1 ? MessageStates.Sent : MessageStates.Retrying, attempt, ct: CancellationToken.None).ConfigureAwait(false);
+        var sentFirst = sent is not null && await sent.ClaimAsync().ConfigureAwait(false);
+        await _store.SetStateAsync(id, MessageStates.Retrying, attempt, ct: CancellationToken.None, sentFirst: sentFirst).ConfigureAwait(false);
     }
+
+    /// <summary>Whether message <paramref name="id"/> is being delivered now (published, or about to be, and not yet answered).</summary>
+    internal bool IsDelivering(long id) => _deliveries.IsRunning(id);
 
     /// <summary>
     /// To central; a reply given up also fails the message it answers on its sender, and a message relayed here also

@@ -12,10 +12,18 @@ internal sealed class NodeQueries : IOperatorQueries
 
     internal NodeQueries(Func<StewardDb> open) => _open = open;
 
+    // Compiled once: the two reads on every delivery's path skip EF Core's query cache lookup.
+    private static readonly Func<StewardDb, long, CancellationToken, Task<OutboundMessage?>> OutboundById =
+        EF.CompileAsyncQuery((StewardDb db, long id, CancellationToken ct) => db.Outbound.AsNoTracking().SingleOrDefault(m => m.Id == id));
+
+    private static readonly Func<StewardDb, long, long, int, IAsyncEnumerable<MessageEvent>> EventsAfter =
+        EF.CompileAsyncQuery((StewardDb db, long id, long afterSeq, int limit) =>
+            db.Events.AsNoTracking().Where(e => e.MessageId == id && e.Seq > afterSeq).OrderBy(e => e.Seq).Take(limit));
+
     public async Task<OutboundMessage?> FindOutboundAsync(long id, CancellationToken ct)
     {
         await using var db = _open();
-        return await db.Outbound.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, ct).ConfigureAwait(false);
+        return await OutboundById(db, id, ct).ConfigureAwait(false);
     }
 
     /// <summary>Whether <c>(fromNode, id)</c> was received and is still remembered.</summary>
@@ -62,8 +70,7 @@ internal sealed class NodeQueries : IOperatorQueries
     public async Task<IReadOnlyList<MessageEvent>> EventsAsync(long id, long afterSeq, CancellationToken ct, int limit = int.MaxValue)
     {
         await using var db = _open();
-        return await db.Events.AsNoTracking().Where(e => e.MessageId == id && e.Seq > afterSeq)
-            .OrderBy(e => e.Seq).Take(limit).ToListAsync(ct).ConfigureAwait(false);
+        return await EventsAfter(db, id, afterSeq, limit).ToListAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Outbound messages not yet ACKed, oldest first, with the attempts they already had.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Steward.Core.Handlers;
 using Steward.Core.Messages;
@@ -26,7 +27,8 @@ internal sealed class NodeStore : IAsyncDisposable
         OwnerOnly.CreateFile(path);   // 0600 before SQLite opens it; SQLite gives -wal and -shm the same mode
         var readers = SqliteFile.ReaderOptions(path);
         SqliteFile.Create(readers, path);
-        _open = () => new StewardDb(readers);
+        // EF Core's pool: a context per read without a new service scope per read (17 % of the gateway's CPU before).
+        _open = new PooledDbContextFactory<StewardDb>(readers).CreateDbContext;
         _writer = SqliteFile.OpenWriter(path, synchronous);
         _writes = new WriteQueue(_writer, time, Feed, logger);
         _time = time;
@@ -98,13 +100,23 @@ internal sealed class NodeStore : IAsyncDisposable
         return (reply.AnsweredId, moved);
     }
 
-    /// <summary>Moves an outbound message to <paramref name="state"/>; false when it had already moved past it or ended.</summary>
-    public async Task<bool> SetStateAsync(long id, string state, int? attempt = null, string? error = null, CancellationToken ct = default)
+    /// <summary>
+    /// Moves an outbound message to <paramref name="state"/>; false when it had already moved past it or ended. With
+    /// <paramref name="sentFirst"/>, it first moves to <c>sent</c> (attempt 1) in the same commit.
+    /// </summary>
+    public async Task<bool> SetStateAsync(
+        long id, string state, int? attempt = null, string? error = null, bool sentFirst = false, CancellationToken ct = default)
     {
         var moved = await _writes.EnqueueAsync(hot =>
         {
             if (hot.FindOutbound(id) is not { } row || !MessageStates.CanMove(row.State, state)) return false;
-            MoveState(hot, id, row, state, attempt, error, Now);
+            var now = Now;
+            if (sentFirst && MessageStates.CanMove(row.State, MessageStates.Sent))
+            {
+                MoveState(hot, id, row, MessageStates.Sent, 1, null, now);
+                row = row with { State = MessageStates.Sent };
+            }
+            MoveState(hot, id, row, state, attempt, error, now);
             return true;
         }, ct).ConfigureAwait(false);
         if (moved) StateChanged?.Invoke(id, state);

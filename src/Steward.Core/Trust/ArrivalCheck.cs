@@ -15,7 +15,7 @@ namespace Steward.Core.Trust;
 /// </summary>
 internal sealed class ArrivalCheck(
     string nodeName, string centralNode, KeyRing keys, MethodRules rules, TimeSpan window, TimeProvider time, NodeQueries queries,
-    Func<Task> writesSoFarCommitted)
+    Func<long, bool> delivering, Func<Task> writesSoFarCommitted)
 {
     /// <summary>
     /// Why <paramref name="message"/> (received as <paramref name="payload"/>) is refused (null when it is trusted), and
@@ -117,10 +117,11 @@ internal sealed class ArrivalCheck(
         if (reply.PreviousMessage is not { FromNode: var origin, Id: var id } || origin != nodeName)
             return ($"a reply must answer a message of node {nodeName}", false);
         var row = await queries.FindOutboundAsync(id, ct).ConfigureAwait(false);
-        if (row?.State == MessageStates.Queued)
+        // A quick ACK commits "sent" together with its outcome (Outbox.DeliverAsync), so a quick reply finds its message
+        // still "queued": it was sent when its delivery runs now, or else once the writes asked for so far are committed.
+        var sending = row?.State == MessageStates.Queued && delivering(id);
+        if (row?.State == MessageStates.Queued && !sending)
         {
-            // The sender records "sent" without waiting for its commit (Outbox.DeliverAsync), so a quick reply can find its message
-            // still "queued": once the writes asked for so far are committed, the row says whether it was really sent.
             await writesSoFarCommitted().ConfigureAwait(false);
             row = await queries.FindOutboundAsync(id, ct).ConfigureAwait(false);
         }
@@ -128,7 +129,7 @@ internal sealed class ArrivalCheck(
         if (row.ToNode != reply.FromNode) return ($"only {row.ToNode} may answer message {id}, not {reply.FromNode}", false);
         // Replies come while the message waits for them; once it ended (its last reply handled, or it failed), more
         // replies would run its reply method again: only a resend of one already stored is ACKed (and not run).
-        if (MessageStates.IsFinal(row.State) || row.State == MessageStates.Queued)
+        if (MessageStates.IsFinal(row.State) || (row.State == MessageStates.Queued && !sending))
             return (await queries.HasInboundAsync(reply.FromNode!, reply.Id, ct).ConfigureAwait(false)
                 ? null : $"message {id} is {row.State}: it takes no more replies", false);
         var sent = JsonSerializer.Deserialize(row.Json, StewardJson.Default.Message)!;
