@@ -31,6 +31,8 @@ internal static class LiveFeed
                 {
                     yield return item;
                     after = seq(item);
+                    // An end committed after IsOverAsync was asked and before the read: the read holds everything up to now.
+                    if (end.EndsWith(item)) wasOver = true;
                 }
             }
             while (page.Count >= PageSize);

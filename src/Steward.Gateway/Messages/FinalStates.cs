@@ -3,11 +3,24 @@ using Steward.Gateway.Hosting;
 
 namespace Steward.Gateway.Messages;
 
-/// <summary>A message's stream ends once the message is final: every state change is stored as a state event.</summary>
-internal sealed class MessageEnd(IOperatorQueries queries, long id) : StreamEnd<MessageEvent>
+/// <summary>
+/// A message's stream ends once the message is final: every state change is stored as a state event. The first answer is
+/// the row the endpoint read to find the message (<paramref name="startedFinal"/>), one read less per stream: read before
+/// the stream subscribed, it may miss an end committed in between, which the history read after subscribing then holds.
+/// </summary>
+internal sealed class MessageEnd(IOperatorQueries queries, long id, bool startedFinal) : StreamEnd<MessageEvent>
 {
-    public override async Task<bool> IsOverAsync(CancellationToken ct) =>
-        await queries.FindOutboundAsync(id, ct) is { } row && MessageStates.IsFinal(row.State);
+    private bool _asked;
+
+    public override async Task<bool> IsOverAsync(CancellationToken ct)
+    {
+        if (!_asked)
+        {
+            _asked = true;
+            return startedFinal;
+        }
+        return await queries.FindOutboundAsync(id, ct) is { } row && MessageStates.IsFinal(row.State);
+    }
 
     public override bool EndsWith(MessageEvent item) => IsFinalState(item);
 

@@ -84,10 +84,10 @@ internal static class MessageEndpoints
     internal static async Task<Results<EventStream<MessageEvent>, ProblemHttpResult>> StreamEventsAsync(
         long id, [FromHeader(Name = "Last-Event-ID")] long? lastEventId, NodeRuntime node, StewardOptions options, CancellationToken ct)
     {
-        if (await node.Queries.FindOutboundAsync(id, ct) is null) return NotFound(id);
+        if (await node.Queries.FindOutboundAsync(id, ct) is not { } row) return NotFound(id);
         var queries = node.Queries;
         var feed = LiveFeed.ReadAsync(() => node.Feed.SubscribeMessage(id), lastEventId ?? 0,
-            (after, c) => queries.EventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq, new MessageEnd(queries, id), ct);
+            (after, c) => queries.EventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq, new MessageEnd(queries, id, MessageStates.IsFinal(row.State)), ct);
         return Stream(feed, options);
     }
 
