@@ -19,14 +19,20 @@ internal static class OpenApiDocument
                 tooMany.Description = "Too many event streams are open (Steward:MaxEventStreams); try again after Retry-After seconds";
                 tooMany.Headers = new Dictionary<string, IOpenApiHeader>
                 {
-                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before trying again", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+                    ["Retry-After"] = new OpenApiHeader { Required = true, Description = "Seconds to wait before trying again", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
                 };
             }
             if (operation.OperationId is not ("PostMessages" or "PostBatch")) return Task.CompletedTask;
             foreach (var media in operation.RequestBody?.Content?.Values ?? [])
+            {
                 media.Example = JsonNode.Parse(operation.OperationId == "PostBatch" ? BatchExample : MessageExample);
+                if (operation.OperationId == "PostMessages" && media.Schema is { } message)   // one message, or an array of them
+                    media.Schema = new OpenApiSchema { OneOf = [message, new OpenApiSchema { Type = JsonSchemaType.Array, Items = message }] };
+            }
             return Task.CompletedTask;
         });
+        options.AddOperationTransformer(OpenApiPublicEndpoints.MarkPublic);
+        options.AddOperationTransformer(OpenApiEventStreams.Describe);
         options.AddDocumentTransformer(Describe);
     }
 
@@ -51,6 +57,7 @@ internal static class OpenApiDocument
             new() { Name = "Nodes", Description = "The node registry, from the nodes' hello messages" },
             new() { Name = "Errors", Description = "Central's error log" },
             new() { Name = "Health", Description = "Broker connection and database, without a token" },
+            new() { Name = OpenApiPublicEndpoints.Tag, Description = "This document and Swagger UI, without a token" },
         };
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -59,6 +66,8 @@ internal static class OpenApiDocument
             Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An operator token: from operators add, Steward__ApiToken, or the api-token file the gateway made",
         };
         document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
+        OpenApiPublicEndpoints.Describe(document, context.DocumentName);
+        OpenApiAbsentValues.Apply(document);
         return Task.CompletedTask;
     }
 }
