@@ -65,6 +65,11 @@ internal static class OpenApiDocument
         {
             Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An operator token: from operators add, Steward__ApiToken, or the api-token file the gateway made",
         };
+        document.Components.SecuritySchemes[OpenApiEventStreams.AccessTokenScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Query, Name = "access_token",
+            Description = "Event streams only: the operator token as ?access_token=, for a browser's EventSource, which cannot send headers",
+        };
         document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
         OpenApiPublicEndpoints.Describe(document, context.DocumentName);
         OpenApiAbsentValues.Apply(document);

@@ -22,6 +22,7 @@ internal static class OpenApiEventStreams
 {
     public const string MediaType = "text/event-stream";
     public const string ItemSchemaExtension = "x-itemSchema";
+    public const string AccessTokenScheme = "AccessToken";
 
     /// <summary>200 as an event stream of <typeparamref name="T"/> with these kinds; 400 for a malformed <c>Last-Event-ID</c>.</summary>
     public static RouteHandlerBuilder ProducesEventStream<T>(this RouteHandlerBuilder endpoint, params string[] kinds) =>
@@ -40,6 +41,12 @@ internal static class OpenApiEventStreams
         };
         media.Extensions ??= new Dictionary<string, IOpenApiExtension>();
         media.Extensions[ItemSchemaExtension] = new JsonNodeExtension(ItemSchema(stream.Kinds, data.Reference.Id!));
+        // Either the bearer header or ?access_token= (see BearerTokenHandler).
+        operation.Security =
+        [
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Auth.BearerTokenHandler.SchemeName, context.Document)] = [] },
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(AccessTokenScheme, context.Document)] = [] },
+        ];
         return Task.CompletedTask;
     }
 

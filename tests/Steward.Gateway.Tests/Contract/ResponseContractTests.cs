@@ -66,6 +66,7 @@ public sealed class ResponseContractTests(NatsServerFixture broker) : IAsyncLife
         await RefusedAsync(anonymous, reader, ct);
         await BadInputAsync(admin, ct);
         var done = await MessageFollowedToDoneAsync(admin, ct);
+        await TokenInTheQueryAsync(anonymous, done, ct);
         await FailedAndCancelledMessagesAsync(admin, done, ct);
         await BatchAsync(admin, ct);
         await ListsAsync(admin, ct);
@@ -136,6 +137,14 @@ public sealed class ResponseContractTests(NatsServerFixture broker) : IAsyncLife
         var two = await admin.PostMessagesAsync($$"""[{"toNode":"{{_agent.NodeName}}","method":"REQNone"},{"toNode":"{{_agent.NodeName}}","method":"REQNone"}]""", ct);
         Assert.Equal(2, two.Length);
         return id;
+    }
+
+    /// <summary>An event stream with the token as <c>?access_token=</c>, as a browser's EventSource sends it.</summary>
+    private static async Task TokenInTheQueryAsync(HttpClient anonymous, long id, CancellationToken ct)
+    {
+        var events = new List<SseEvent>();
+        await foreach (var e in ServerSentEvents.ReadAsync(anonymous, $"/messages/{id}/events?access_token={GatewayFactory.Token}", ct: ct)) events.Add(e);
+        Assert.Contains(events, e => e.Event == "reply");
     }
 
     /// <summary>A message that fails (its last error set, an error logged), one cancelled, and a cancel of a final one (409).</summary>
