@@ -22,6 +22,11 @@ internal static class OpenApiDocument
                     ["Retry-After"] = new OpenApiHeader { Required = true, Description = "Seconds to wait before trying again", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
                 };
             }
+            if (operation.Responses?.TryGetValue("202", out var accepted) == true && accepted is OpenApiResponse acceptedResponse)
+                acceptedResponse.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Location"] = new OpenApiHeader { Required = true, Description = "Where to follow it: the (first) message or the batch", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                };
             if (operation.OperationId is not ("PostMessages" or "PostBatch")) return Task.CompletedTask;
             foreach (var media in operation.RequestBody?.Content?.Values ?? [])
             {

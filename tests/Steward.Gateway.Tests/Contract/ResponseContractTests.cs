@@ -191,7 +191,7 @@ public sealed class ResponseContractTests(NatsServerFixture broker) : IAsyncLife
         Assert.NotEmpty(filtered.GetProperty("messages").EnumerateArray());
     }
 
-    /// <summary>The registry with the agent's hello, and each answer of an approval: enrolled, bad input, nothing to approve, already enrolled.</summary>
+    /// <summary>The registry with the agent's hello, and each answer of an approval: enrolled, bad input, not JSON, nothing to approve, already enrolled.</summary>
     private async Task NodesAsync(HttpClient admin, CancellationToken ct)
     {
         await Until.TrueAsync("the agent's hello is listed", async () =>
@@ -200,6 +200,8 @@ public sealed class ResponseContractTests(NatsServerFixture broker) : IAsyncLife
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync("/nodes/bad.name/approve", null, ct)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync($"/nodes/{newcomer}/approve", Json("""{"publicKey":"not-a-key"}"""), ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/nodes/{newcomer}/approve", null, ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync($"/nodes/{newcomer}/approve", Json("""{"publicKey":"""), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await admin.PostAsync($"/nodes/{newcomer}/approve", new StringContent("U…", Encoding.UTF8, "text/plain"), ct)).StatusCode);
         var key = KeyPair.CreatePair(PrefixByte.User).GetPublicKey();
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/nodes/{newcomer}/approve", Json($$"""{"publicKey":"{{key}}"}"""), ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/nodes/{newcomer}/approve", null, ct)).StatusCode);
