@@ -4,19 +4,14 @@ using Microsoft.OpenApi;
 
 namespace Steward.Gateway.Hosting;
 
-/// <summary>The kinds of event a server-sent event stream sends, each an <c>event:</c> line whose <c>data:</c> is one <typeparamref name="T"/>.</summary>
-internal sealed record EventStreamKinds<T>(IReadOnlyList<string> Kinds) : IEventStreamKinds;
-
-internal interface IEventStreamKinds
-{
-    IReadOnlyList<string> Kinds { get; }
-}
+/// <summary>Endpoint metadata: the kinds of event (the <c>event:</c> lines) a server-sent event stream sends.</summary>
+internal sealed record EventStreamKinds(IReadOnlyList<string> Kinds);
 
 /// <summary>
 /// Event streams in the OpenAPI document: the response is <c>text/event-stream</c>, a byte stream to a generated client
 /// (<c>format: binary</c>), and <c>x-itemSchema</c> describes each event as OpenAPI 3.2's <c>itemSchema</c> does (3.1 has
 /// no field for it): its <c>event</c> kind, its <c>id</c> (the seq, for <c>Last-Event-ID</c>) and its <c>data</c>, one
-/// JSON value of the listed schema.
+/// JSON value of the listed schema. A stream takes the token as the bearer header or as <c>?access_token=</c>.
 /// </summary>
 internal static class OpenApiEventStreams
 {
@@ -26,11 +21,11 @@ internal static class OpenApiEventStreams
 
     /// <summary>200 as an event stream of <typeparamref name="T"/> with these kinds; 400 for a malformed <c>Last-Event-ID</c>.</summary>
     public static RouteHandlerBuilder ProducesEventStream<T>(this RouteHandlerBuilder endpoint, params string[] kinds) =>
-        endpoint.Produces<T>(StatusCodes.Status200OK, MediaType).WithMetadata(new EventStreamKinds<T>(kinds)).ProducesValidationProblem();
+        endpoint.Produces<T>(StatusCodes.Status200OK, MediaType).WithMetadata(new EventStreamKinds(kinds)).ProducesValidationProblem();
 
     public static Task Describe(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
     {
-        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IEventStreamKinds>().FirstOrDefault() is not { } stream) return Task.CompletedTask;
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<EventStreamKinds>().FirstOrDefault() is not { } stream) return Task.CompletedTask;
         if (operation.Responses?.TryGetValue("200", out var ok) != true || ok!.Content?.TryGetValue(MediaType, out var media) != true) return Task.CompletedTask;
         var data = media!.Schema as OpenApiSchemaReference ?? throw new InvalidOperationException($"{operation.OperationId}: the event data has no schema of its own");
         media.Schema = new OpenApiSchema
