@@ -9,12 +9,15 @@ namespace Steward.Gateway.Hosting;
 /// <summary><c>/errors</c>: central's error log, as a list and live.</summary>
 internal static class ErrorEndpoints
 {
+    /// <summary>The <c>event:</c> of every entry on the error stream.</summary>
+    private const string ErrorStreamKind = "error";
+
     public static void MapErrorEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/errors").WithTags("Errors").RequireAuthorization(Auth.OperatorRoles.Read).ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapGet("/", ListAsync).WithName("ListErrors").WithSummary("The error log, oldest first; page with after (a seq) and limit");
         group.MapGet("/events", Stream).WithName("StreamErrors").WithSummary("The error log as server-sent events, live; Last-Event-ID resumes")
-            .Produces<ErrorEntry>(StatusCodes.Status200OK, "text/event-stream").LimitedAsEventStream();
+            .ProducesEventStream<ErrorEntry>(ErrorStreamKind).LimitedAsEventStream();
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<ErrorEntry>>, ValidationProblem>> ListAsync(long? after, int? limit, NodeRuntime node, CancellationToken ct)
@@ -29,6 +32,6 @@ internal static class ErrorEndpoints
         var queries = node.Queries;
         var feed = LiveFeed.ReadAsync(node.Feed.SubscribeErrors, lastEventId ?? 0,
             (after, c) => queries.ErrorsAsync(after, c, LiveFeed.PageSize), e => e.Seq, StreamEnd<ErrorEntry>.Never, ct);
-        return new EventStream<ErrorEntry>(feed, e => ("error", e.Seq), StewardJson.Default.ErrorEntry, TimeSpan.FromSeconds(options.SseHeartbeatSeconds));
+        return new EventStream<ErrorEntry>(feed, e => (ErrorStreamKind, e.Seq), StewardJson.Default.ErrorEntry, TimeSpan.FromSeconds(options.SseHeartbeatSeconds));
     }
 }

@@ -31,7 +31,8 @@ internal static partial class NodeEndpoints
             .WithSummary("Nodes seen by hello or enrolled: last seen, online, version, OS and architecture, enrolled and pending keys");
         group.MapPost("/{name}/approve", ApproveAsync).WithName("ApproveNode").RequireAuthorization(OperatorRoles.Operate)
             .WithSummary("Enrols a node's key (the one it presented, or the one in the body) and sends it the key set")
-            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
 
     internal static async Task<Ok<IReadOnlyList<NodeView>>> ListAsync(NodeRuntime node, StewardOptions options, TimeProvider time, CancellationToken ct)

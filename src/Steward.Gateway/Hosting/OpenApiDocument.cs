@@ -19,14 +19,25 @@ internal static class OpenApiDocument
                 tooMany.Description = "Too many event streams are open (Steward:MaxEventStreams); try again after Retry-After seconds";
                 tooMany.Headers = new Dictionary<string, IOpenApiHeader>
                 {
-                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before trying again", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+                    ["Retry-After"] = new OpenApiHeader { Required = true, Description = "Seconds to wait before trying again", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
                 };
             }
+            if (operation.Responses?.TryGetValue("202", out var accepted) == true && accepted is OpenApiResponse acceptedResponse)
+                acceptedResponse.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Location"] = new OpenApiHeader { Required = true, Description = "Where to follow it: the (first) message or the batch", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                };
             if (operation.OperationId is not ("PostMessages" or "PostBatch")) return Task.CompletedTask;
             foreach (var media in operation.RequestBody?.Content?.Values ?? [])
+            {
                 media.Example = JsonNode.Parse(operation.OperationId == "PostBatch" ? BatchExample : MessageExample);
+                if (operation.OperationId == "PostMessages" && media.Schema is { } message)   // one message, or an array of them
+                    media.Schema = new OpenApiSchema { OneOf = [message, new OpenApiSchema { Type = JsonSchemaType.Array, Items = message }] };
+            }
             return Task.CompletedTask;
         });
+        options.AddOperationTransformer(OpenApiPublicEndpoints.MarkPublic);
+        options.AddOperationTransformer(OpenApiEventStreams.Describe);
         options.AddDocumentTransformer(Describe);
     }
 
@@ -51,6 +62,7 @@ internal static class OpenApiDocument
             new() { Name = "Nodes", Description = "The node registry, from the nodes' hello messages" },
             new() { Name = "Errors", Description = "Central's error log" },
             new() { Name = "Health", Description = "Broker connection and database, without a token" },
+            new() { Name = OpenApiPublicEndpoints.Tag, Description = "This document and Swagger UI, without a token" },
         };
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -58,7 +70,14 @@ internal static class OpenApiDocument
         {
             Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An operator token: from operators add, Steward__ApiToken, or the api-token file the gateway made",
         };
+        document.Components.SecuritySchemes[OpenApiEventStreams.AccessTokenScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Query, Name = "access_token",
+            Description = "Event streams only: the operator token as ?access_token=, for a browser's EventSource, which cannot send headers",
+        };
         document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
+        OpenApiPublicEndpoints.Describe(document, context.DocumentName);
+        OpenApiAbsentValues.Apply(document);
         return Task.CompletedTask;
     }
 }

@@ -28,7 +28,7 @@ internal static class BatchEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         batches.MapGet("/{id:long}/events", StreamEventsAsync).WithName("StreamBatchEvents")
             .WithSummary("Server-sent events of every message of the batch, each tagged with its node; Last-Event-ID resumes")
-            .Produces<MessageEvent>(StatusCodes.Status200OK, "text/event-stream").LimitedAsEventStream().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesEventStream<MessageEvent>(EventKinds.State, EventKinds.Reply, EventKinds.Error).LimitedAsEventStream().ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     internal static async Task<Results<Accepted<BatchAccepted>, ValidationProblem, ProblemHttpResult>> PostAsync(

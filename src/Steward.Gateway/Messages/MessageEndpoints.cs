@@ -29,7 +29,7 @@ internal static class MessageEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{id:long}/events", StreamEventsAsync).WithName("StreamMessageEvents")
             .WithSummary("Server-sent events: state changes and reply output; Last-Event-ID resumes")
-            .Produces<MessageEvent>(StatusCodes.Status200OK, "text/event-stream").LimitedAsEventStream().ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesEventStream<MessageEvent>(EventKinds.State, EventKinds.Reply, EventKinds.Error).LimitedAsEventStream().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

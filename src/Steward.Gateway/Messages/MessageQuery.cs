@@ -1,10 +1,13 @@
+using Microsoft.AspNetCore.Mvc;
 using Steward.Core.Messages;
 using Steward.Core.State;
 
 namespace Steward.Gateway.Messages;
 
 /// <summary>The filters of <c>GET /messages</c>, checked so a typo is a 400 naming the parameter, not an empty list.</summary>
-public sealed record MessageQuery(string? Node, string? State, string? Method, int? Limit, long? After)
+public sealed record MessageQuery(
+    [FromQuery(Name = "node")] string? Node, [FromQuery(Name = "state")] string? State, [FromQuery(Name = "method")] string? Method,
+    [FromQuery(Name = "limit")] int? Limit, [FromQuery(Name = "after")] long? After)
 {
     public const int MaxLimit = 500;
 
