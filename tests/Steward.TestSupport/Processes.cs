@@ -10,6 +10,10 @@ public static class Processes
             .Where(pid => Read($"/proc/{pid}/cmdline").Replace('\0', ' ').Contains(marker, StringComparison.Ordinal))
             .Select(pid => int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>The processes whose name (argv[0], e.g. from <c>exec -a</c>) is <paramref name="name"/>: not a shell that only mentions it.</summary>
+    public static IEnumerable<int> Named(string name) =>
+        WithCommandLine(name).Where(pid => Read($"/proc/{pid}/cmdline").Split('\0')[0] == name);
+
     /// <summary>Whether <paramref name="pid"/> is a live process: it exists and is not a zombie waiting to be reaped.</summary>
     public static bool IsRunning(int pid) =>
         Read($"/proc/{pid}/stat") is { Length: > 0 } stat && stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() is not ('Z' or 'X');

@@ -97,13 +97,8 @@ public sealed partial class Outbox
     /// Records an error a node reported about one of this node's messages; when the reporter is the node the message
     /// went to and says it gave up on it, the message fails with that reason.
     /// </summary>
-    internal async Task RecordReportedErrorAsync(long id, string reporter, string line, bool failsIt, CancellationToken ct)
-    {
-        if (await _store.Queries.FindOutboundAsync(id, ct).ConfigureAwait(false) is not { } row) return;
-        if (row.ToNode != reporter && reporter != _options.NodeName) return;   // what a report claims is checked, not believed
-        await _store.AddEventAsync(id, EventKinds.Error, reporter, line, ct: ct).ConfigureAwait(false);
-        if (failsIt && row.ToNode == reporter) await _store.SetStateAsync(id, MessageStates.Failed, error: line, ct: ct).ConfigureAwait(false);
-    }
+    internal Task RecordReportedErrorAsync(long id, string reporter, string line, bool failsIt, CancellationToken ct) =>
+        _store.RecordReportedErrorAsync(id, reporter, _options.NodeName, line, failsIt, ct);
 
     /// <summary>
     /// Cancels an outbound message: stops its retries, and when it may already have reached its node, asks that node with

@@ -26,6 +26,7 @@ internal sealed class HotWrites : IDisposable
     private readonly SqliteCommand _pruneOutbound;
     private readonly SqliteCommand _pruneErrors;
     private readonly SqliteCommand _recordGroup;
+    private readonly SqliteCommand _startAppend;
     private long _lastId;
     private long _savedId;
 
@@ -57,7 +58,8 @@ internal sealed class HotWrites : IDisposable
         _pruneOutbound = Prepare($"""DELETE FROM "Outbound" WHERE "Id" IN ({finishedBefore})""");
         _pruneErrors = Prepare("""DELETE FROM "Errors" WHERE "Seq" IN (SELECT "Seq" FROM "Errors" WHERE "At" < $before ORDER BY "Seq" LIMIT $limit)""");
         _recordGroup = Prepare("""UPDATE "Inbound" SET "ProcessGroup"=$group,"ProcessBoot"=$boot,"ProcessStartTicks"=$start WHERE "FromNode"=$fromNode AND "Id"=$id""");
-        _all = [_recordGroup, _pruneEvents, _pruneOutbound, _pruneErrors, _hasInbound, _sawNode, _forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
+        _startAppend = Prepare("""UPDATE "Inbound" SET "AppendFrom"=coalesce("AppendFrom",$offset) WHERE "FromNode"=$fromNode AND "Id"=$id RETURNING "AppendFrom" """);
+        _all = [_recordGroup, _startAppend, _pruneEvents, _pruneOutbound, _pruneErrors, _hasInbound, _sawNode, _forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
         using var last = Prepare("""SELECT "Last" FROM "Sequences" WHERE "Name"='messages'""");
         // A new file starts at the current Unix time in ms: a node whose file was lost or moved aside must not reuse
         // ids its receivers still remember as already run.
@@ -121,6 +123,13 @@ internal sealed class HotWrites : IDisposable
 
     public void RecordProcessGroup(string fromNode, long id, ProcessGroup group) =>
         Run(_recordGroup, ("$fromNode", fromNode), ("$id", id), ("$group", group.Id), ("$boot", group.Boot), ("$start", group.StartTicks));
+
+    /// <summary>Records <paramref name="offset"/> as where the message's append starts, unless a start is recorded already; gives the recorded one.</summary>
+    public long? StartAppend(string fromNode, long id, long offset)
+    {
+        Set(_startAppend, ("$fromNode", fromNode), ("$id", id), ("$offset", offset));
+        return _startAppend.ExecuteScalar() is long recorded ? recorded : null;
+    }
 
     public void SawNode(NodeEntry n) =>
         Run(_sawNode, ("$name", n.Name), ("$now", n.LastSeen), ("$version", n.Version), ("$os", n.Os), ("$arch", n.Arch), ("$started", n.StartedAt));

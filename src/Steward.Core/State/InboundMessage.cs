@@ -16,6 +16,9 @@ public sealed class InboundMessage
 
     public string? ProcessBoot { get; set; }
     public long? ProcessStartTicks { get; set; }
+
+    /// <summary>Where this message's append to its file started (<c>REQToFileAppend</c>), recorded before it is made.</summary>
+    public long? AppendFrom { get; set; }
 }
 
 public static class InboundStates

@@ -145,6 +145,25 @@ internal sealed class NodeStore : IAsyncDisposable
             }, row.BatchId);
         }, ct);
 
+    /// <summary>
+    /// Records, in one commit, an error <paramref name="reporter"/> reported about outbound message <paramref name="id"/>
+    /// and, with <paramref name="failsIt"/>, the message's move to <c>failed</c>. What a report claims is checked, not
+    /// believed: only the node the message went to (or <paramref name="self"/>) reports on it, and only the former fails it.
+    /// </summary>
+    public async Task RecordReportedErrorAsync(long id, string reporter, string self, string line, bool failsIt, CancellationToken ct)
+    {
+        var failed = await _writes.EnqueueAsync(hot =>
+        {
+            if (hot.FindOutbound(id) is not { } row || (row.ToNode != reporter && reporter != self)) return false;
+            var now = Now;
+            hot.InsertEvent(new MessageEvent { MessageId = id, Kind = EventKinds.Error, Node = reporter, Error = line, At = now }, row.BatchId);
+            if (!failsIt || row.ToNode != reporter || !MessageStates.CanMove(row.State, MessageStates.Failed)) return false;
+            MoveState(hot, id, row, MessageStates.Failed, null, line, now);
+            return true;
+        }, ct).ConfigureAwait(false);
+        if (failed) StateChanged?.Invoke(id, MessageStates.Failed);
+    }
+
     /// <summary>Stores a received message; false when <c>(fromNode, id)</c> was seen before, so it must not run again.</summary>
     public Task<bool> AddInboundAsync(Message message, CancellationToken ct = default) => _writes.EnqueueAsync(hot =>
         hot.InsertInbound(message.FromNode!, message.Id, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), Now), ct);
@@ -177,6 +196,14 @@ internal sealed class NodeStore : IAsyncDisposable
     /// </summary>
     public Task RecordProcessGroupAsync(Message message, ProcessGroup group) =>
         _writes.EnqueueAsync(hot => hot.RecordProcessGroup(message.FromNode!, message.Id, group));
+
+    /// <summary>
+    /// Records, before the append is made, that <paramref name="message"/>'s data goes to its file at
+    /// <paramref name="offset"/>; gives the start an earlier run of the same message recorded (one a crash cut short), else
+    /// <paramref name="offset"/>.
+    /// </summary>
+    public Task<long> StartAppendAsync(Message message, long offset, CancellationToken ct) =>
+        _writes.EnqueueAsync(hot => hot.StartAppend(message.FromNode!, message.Id, offset) ?? offset, ct);
 
     public Task SawNodeAsync(NodeEntry node) => _writes.EnqueueAsync(hot => hot.SawNode(node));
 

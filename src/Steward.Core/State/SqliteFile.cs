@@ -29,7 +29,7 @@ internal static class SqliteFile
         new DbContextOptionsBuilder<StewardDb>().UseSqlite(writer).Options;
 
     /// <summary>The shape of the tables; raise it with every change to <see cref="StewardDb"/>'s model.</summary>
-    public const int SchemaVersion = 4;
+    public const int SchemaVersion = 5;
 
     /// <summary>Creates the tables in a new file; refuses a file whose tables another version of Steward made.</summary>
     public static void Create(DbContextOptions<StewardDb> options, string path)
