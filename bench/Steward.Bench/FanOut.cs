@@ -8,13 +8,18 @@ using Steward.TestSupport;
 
 namespace Steward.Bench;
 
-/// <summary>One fan-out through the gateway process to N agent nodes in this process: time to all ACKed, to all replied.</summary>
-internal sealed record FanOutResult(int Nodes, double AllAckedMs, double AllRepliedMs, long GatewayRssKiB);
+/// <summary>
+/// One fan-out through the gateway process to N agent nodes in this process: time to all ACKed, to all replied; the
+/// gateway's RSS after it and the CPU it spent on it, and the broker's RSS.
+/// </summary>
+internal sealed record FanOutResult(int Nodes, string Method, double AllAckedMs, double AllRepliedMs, long GatewayRssKiB, double GatewayCpuSeconds, long BrokerRssKiB);
 
 internal static class FanOut
 {
-    public static async Task<FanOutResult> RunAsync(string brokerUrl, int count)
+    /// <param name="method"><c>REQCliCommand</c> (<c>echo hi</c>: a process per node) or <c>REQPing</c> (in-process).</param>
+    public static async Task<FanOutResult> RunAsync(NatsServerFixture broker, int count, string method)
     {
+        var brokerUrl = broker.Url;
         var central = Names.Next("fancentral");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}"), Timeout = TimeSpan.FromMinutes(5) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "bench");
@@ -35,9 +40,11 @@ internal static class FanOut
             await using var gateway = await HostProcess.StartAsync(HostProcess.Gateway, environment,
                 "--node", central, "--central", central, "--broker", brokerUrl, "--data", centralData, "--urls", client.BaseAddress.ToString().TrimEnd('/'));
 
+            var cpuBefore = CpuSeconds(gateway.Id);
             var clock = Stopwatch.StartNew();
-            var posted = await client.PostAsJsonAsync("/messages/batch",
-                new { toHosts = agents.Select(a => a.NodeName), method = "REQCliCommand", methodArgs = new[] { "echo", "hi" } });
+            var posted = await client.PostAsJsonAsync("/messages/batch", method == "REQPing"
+                ? new { toHosts = agents.Select(a => a.NodeName), method, methodArgs = Array.Empty<string>() }
+                : new { toHosts = agents.Select(a => a.NodeName), method, methodArgs = new[] { "echo", "hi" } });
             var batchId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("batchId").GetInt64();
             var (acked, replied) = (new HashSet<string>(), new HashSet<string>());
             double ackedMs = 0;
@@ -52,15 +59,24 @@ internal static class FanOut
                     ackedMs = clock.Elapsed.TotalMilliseconds;
                 if (e.GetProperty("kind").GetString() == "reply") replied.Add(node);
             }
-            var result = new FanOutResult(count, ackedMs, clock.Elapsed.TotalMilliseconds, RssKiB(gateway.Id));
+            var result = new FanOutResult(count, method, ackedMs, clock.Elapsed.TotalMilliseconds, RssKiB(gateway.Id), CpuSeconds(gateway.Id) - cpuBefore,
+                broker.ProcessId is { } brokerPid ? RssKiB(brokerPid) : 0);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"fan-out to {count,3} nodes: all ACKed {result.AllAckedMs,8:F0} ms, all replied {result.AllRepliedMs,8:F0} ms, gateway RSS {result.GatewayRssKiB / 1024} MiB"));
+                $"fan-out of {method} to {count,4} nodes: all ACKed {result.AllAckedMs,8:F0} ms, all replied {result.AllRepliedMs,8:F0} ms, gateway RSS {result.GatewayRssKiB / 1024} MiB, {result.GatewayCpuSeconds:F1} CPU-s, broker RSS {result.BrokerRssKiB / 1024} MiB"));
             return result;
         }
         finally
         {
             foreach (var agent in agents) await agent.DisposeAsync();
         }
+    }
+
+    /// <summary>User + system CPU time of a process so far (/proc/pid/stat fields 14 and 15, in clock ticks of 1/100 s).</summary>
+    private static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     private static long RssKiB(int pid) =>

@@ -78,7 +78,10 @@ public static class Program
                 if (await gateway.UnansweredAsync("(r)") is { } note) notes.Add(note);
             }
             if (Runs("d"))
-                foreach (var nodes in new[] { 10, 100, 500 }) fanOuts.Add(await FanOut.RunAsync(broker.Url, nodes));
+                foreach (var nodes in new[] { 10, 100, 500 }) fanOuts.Add(await FanOut.RunAsync(broker, nodes, "REQCliCommand"));
+            // --fleet 1000,5000: the fleet simulator's sizes, each a fan-out of REQPing (no process per node).
+            foreach (var nodes in (args.SkipWhile(a => a != "--fleet").Skip(1).FirstOrDefault() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+                fanOuts.Add(await FanOut.RunAsync(broker, int.Parse(nodes, System.Globalization.CultureInfo.InvariantCulture), "REQPing"));
         }
         finally
         {

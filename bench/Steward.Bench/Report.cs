@@ -43,11 +43,12 @@ internal static class Report
             text.AppendLine(CultureInfo.InvariantCulture, $"| {target.What} | {target.Measured} | {target.Goal} | {target.Met switch { true => "yes", false => "**no**", null => "—" }} |");
         if (fanOuts.Count > 0)
         {
-            text.AppendLine().AppendLine("(d) fan-out: `POST /messages/batch` of one `REQCliCommand [\"echo\",\"hi\"]` to N agent nodes (in the benchmark's process) through the gateway process, read on `GET /batches/{id}/events`:").AppendLine();
-            text.AppendLine("| nodes | all ACKed ms | all replied ms | gateway RSS MiB |");
-            text.AppendLine("|---:|---:|---:|---:|");
+            text.AppendLine().AppendLine("(d) fan-out: `POST /messages/batch` of one message (`REQCliCommand [\"echo\",\"hi\"]`, or `REQPing` with `--fleet`) to N agent nodes (in the benchmark's process, each with its own broker connection and SQLite file) through the gateway process, read on `GET /batches/{id}/events`:").AppendLine();
+            text.AppendLine("| nodes | method | all ACKed ms | all replied ms | gateway RSS MiB | gateway CPU-s | broker RSS MiB |");
+            text.AppendLine("|---:|---|---:|---:|---:|---:|---:|");
             foreach (var f in fanOuts)
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {f.Nodes} | {f.AllAckedMs:F0} | {f.AllRepliedMs:F0} | {f.GatewayRssKiB / 1024} |");
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {f.Nodes} | {f.Method} | {f.AllAckedMs:F0} | {f.AllRepliedMs:F0} | {f.GatewayRssKiB / 1024} | {f.GatewayCpuSeconds:F1} | {f.BrokerRssKiB / 1024} |");
         }
         return text.ToString();
     }

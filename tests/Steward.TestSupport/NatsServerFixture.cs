@@ -47,6 +47,9 @@ public sealed class NatsServerFixture : IAsyncLifetime
 
     public string Url => $"nats://127.0.0.1:{Port}";
 
+    /// <summary>The nats-server process's id while it runs (for the benchmark's RSS figures).</summary>
+    public int? ProcessId => _server is { HasExited: false } server ? server.Id : null;
+
     /// <summary>The same server as a <c>tls://</c> URL, for a server started <see cref="WithTls"/>.</summary>
     public string TlsUrl => $"tls://127.0.0.1:{Port}";
 
