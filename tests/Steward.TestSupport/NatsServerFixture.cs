@@ -64,6 +64,9 @@ public sealed class NatsServerFixture : IAsyncLifetime
         await StartAsync();
     }
 
+    /// <summary>Starts the server again after <see cref="StopAsync"/>, on the same port.</summary>
+    public Task StartAgainAsync() => StartAsync();
+
     public async Task StopAsync()
     {
         if (_server is { HasExited: false })

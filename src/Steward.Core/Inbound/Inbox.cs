@@ -74,7 +74,7 @@ internal sealed partial class Inbox
         await using (subscription.ConfigureAwait(false))
         {
             _subscribed.TrySetResult();
-            Log.Started(_logger, node, _options.Broker, _options.ResolvedDataFolder, string.Join(",", _methods));
+            Log.Started(_logger, node, BrokerUrls.ForLog(_options.Broker), _options.ResolvedDataFolder, string.Join(",", _methods));
             await foreach (var msg in subscription.Msgs.ReadAllAsync(stopping).ConfigureAwait(false))
                 _tasks.Start($"receiving on {msg.Subject}", async ct =>
                 {

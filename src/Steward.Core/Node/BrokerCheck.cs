@@ -31,11 +31,11 @@ internal static class BrokerCheck
                 }
                 catch (NatsException e) when (TlsProblem(e, options) is { } problem)
                 {
-                    return $"cannot connect to {options.Broker}: {problem}";
+                    return $"cannot connect to {BrokerUrls.ForLog(options.Broker)}: {problem}";
                 }
                 catch (NatsException e) when (IsRefused(e))
                 {
-                    if (!told) refused($"the broker at {options.Broker} refused the credentials of node {options.NodeName}: " +
+                    if (!told) refused($"the broker at {BrokerUrls.ForLog(options.Broker)} refused the credentials of node {options.NodeName}: " +
                         "enrol its key on central (POST /nodes/<name>/approve), generate the broker configuration again and reload nats-server");
                     told = true;
                 }

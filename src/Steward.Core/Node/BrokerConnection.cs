@@ -13,7 +13,10 @@ internal static class BrokerConnection
     /// </summary>
     public static NatsOpts Options(StewardOptions options, NodeKey key, ILoggerFactory loggers) => NatsOpts.Default with
     {
-        Url = options.Broker,
+        Url = BrokerUrls.ForNats(options.Broker),
+        // NATS.Net tries a list's servers in random order, which spreads a fleet over a cluster; in order, the first
+        // is preferred (a site's own server before the hub's).
+        NoRandomize = options.BrokerUrlsInOrder,
         Name = options.NodeName,
         LoggerFactory = loggers,
         RetryOnInitialConnect = true,

@@ -43,6 +43,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         _signer = new MessageSigner(_key);
         _audit = new AuditLog(Context.DataFolder, options.AuditLogMaxBytes, options.AuditLogFilesKept, time, loggers.CreateLogger<AuditLog>());
         _nats = new NatsConnection(BrokerConnection.Options(options, _key, loggers));
+        BrokerEvents.Follow(_nats, options.NodeName, time, loggers.CreateLogger<BrokerEvents>());
         _tasks = new TaskSupervisor(time, loggers.CreateLogger<TaskSupervisor>());
         _runningMethods = new CancellationRegistry<(string, long)>(time);
         Outbox = new Outbox(options, Store, _audit, _nats, _signer, Keys, _tasks, time, loggers);

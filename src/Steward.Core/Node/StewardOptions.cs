@@ -15,9 +15,15 @@ public sealed class StewardOptions
     [Required, RegularExpression(Messages.NodeName.Rule, ErrorMessage = NameRule)]
     public string NodeName { get; set; } = "";
 
-    /// <summary>One or more broker URLs, comma-separated.</summary>
+    /// <summary>One or more broker URLs, comma-separated (a cluster's servers); the node fails over between them.</summary>
     [Required]
     public string Broker { get; set; } = "nats://127.0.0.1:4222";
+
+    /// <summary>
+    /// Try the <see cref="Broker"/> URLs in the order given, the first preferred, instead of in random order (which
+    /// spreads a fleet over a cluster's servers).
+    /// </summary>
+    public bool BrokerUrlsInOrder { get; set; }
 
     /// <summary>Where <c>steward.db</c>, <c>audit.log</c> and <c>data/</c> live; defaults to <c>./var/&lt;node&gt;</c>.</summary>
     public string DataFolder { get; set; } = "";
@@ -137,6 +143,7 @@ public sealed class StewardOptions
             .Select(k => $"TrustedKeys: '{k.Key}' must be a node name with a public nkey (U...), was '{k.Value}'"));
         if (Trust.MethodRules.Problem(Allow) is { } rulesProblem) problems.Add($"Allow: {rulesProblem}");
 
+        problems.AddRange(BrokerUrls.Problems(Broker));
         problems.AddRange(BrokerFiles.Problems(this));
         if (ApiToken is not null && string.IsNullOrWhiteSpace(ApiToken)) problems.Add("ApiToken: an empty token would lock every operator out; leave it unset to have one made");
         if (!string.IsNullOrEmpty(ApiToken) && !string.IsNullOrEmpty(ApiTokenFile)) problems.Add("ApiToken and ApiTokenFile: set one of them, not both");
