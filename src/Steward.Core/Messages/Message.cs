@@ -29,6 +29,7 @@ public sealed record Message
     public int ReplyMethodTimeout { get; init; }
     public string? Directory { get; init; }
     public string? FileName { get; init; }
+    [JsonConverter(typeof(DataConverter))]
     public byte[]? Data { get; init; }
     public string? RelayViaNode { get; init; }
     public string? RelayReplyMethod { get; init; }

@@ -28,6 +28,7 @@ public static class MessageInput
                 : [JsonSerializer.Deserialize<Message>(input, StewardJson.Strict)];
             if (messages is not { Length: > 0 } || messages.Any(m => m is null))
                 return Error("body", "expected a message object or a non-empty array of message objects");
+            messages = messages.Select(m => m! with { Directory = FromTopOfDataFolder(m.Directory) }).ToArray();
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             for (var i = 0; i < messages.Length; i++)
                 foreach (var (field, problems) in MessageValidator.Validate(messages[i]!).Concat(SetByNodes(messages[i]!)))
@@ -39,6 +40,12 @@ public static class MessageInput
             return Error(FieldOf(e.Path), $"invalid JSON: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// The original put <c>directory</c> under the node's data folder whatever its form, so a leading <c>/</c> means
+    /// "from the top of the data folder" (<c>/var/cli/result</c> is <c>&lt;data&gt;/data/var/cli/result</c>), never outside it.
+    /// </summary>
+    private static string? FromTopOfDataFolder(string? directory) => directory is ['/', ..] ? directory.TrimStart('/') : directory;
 
     /// <summary>
     /// Fields only a node sets: its signature, and the origin a relay node forwards. (<c>createdAt</c> is accepted and

@@ -24,7 +24,8 @@ public sealed partial class StewardJson : JsonSerializerContext
 {
     /// <summary>
     /// Operator input is strict: a field this version does not know, or one given twice, is an error, not silently
-    /// dropped or overwritten.
+    /// dropped or overwritten. It is read the way the original Steward's users write it: trailing commas and
+    /// <c>//</c> or <c>/* */</c> comments are allowed, field names are case-insensitive.
     /// </summary>
     public static JsonSerializerOptions Strict => StrictOptions.Value;
 
@@ -35,7 +36,7 @@ public sealed partial class StewardJson : JsonSerializerContext
         public static readonly JsonSerializerOptions Value = new(JsonSerializerDefaults.Web)
         {
             TypeInfoResolver = Default, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict,
-            AllowDuplicateProperties = false,
+            AllowDuplicateProperties = false, AllowTrailingCommas = true, ReadCommentHandling = JsonCommentHandling.Skip,
         };
     }
 }

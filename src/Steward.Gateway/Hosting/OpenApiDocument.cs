@@ -36,6 +36,17 @@ internal static class OpenApiDocument
             }
             return Task.CompletedTask;
         });
+        // data has a converter of its own (DataConverter), which hides its type from the generator: base64, as every node writes it.
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (context.JsonPropertyInfo is { Name: "data" } property && property.PropertyType == typeof(byte[]))
+            {
+                schema.Type = JsonSchemaType.String;
+                schema.Format = "byte";
+                schema.Description = "Base64. In input, also the original Steward's form: an array of strings, joined one per line.";
+            }
+            return Task.CompletedTask;
+        });
         options.AddOperationTransformer(OpenApiPublicEndpoints.MarkPublic);
         options.AddOperationTransformer(OpenApiEventStreams.Describe);
         options.AddDocumentTransformer(Describe);
