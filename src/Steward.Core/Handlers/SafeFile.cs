@@ -28,11 +28,11 @@ internal static class SafeFile
     private static string Combine(string root, string?[] parts) =>
         Path.GetFullPath(Path.Combine([root, .. parts.Where(p => !string.IsNullOrEmpty(p)).Cast<string>()]));
 
-    private static bool IsInside(string root, string path) =>
+    internal static bool IsInside(string root, string path) =>
         path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     /// <summary>The path with every link along it followed, as the kernel would when opening it.</summary>
-    private static string FollowLinks(string path)
+    internal static string FollowLinks(string path)
     {
         var resolved = Path.GetPathRoot(path)!;
         foreach (var part in path[resolved.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))

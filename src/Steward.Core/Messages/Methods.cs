@@ -10,6 +10,7 @@ public static class Methods
     public const string ToFile = "REQToFile";
     public const string ToFileAppend = "REQToFileAppend";
     public const string ToConsole = "REQToConsole";
+    public const string ToSocket = "REQToSocket";
     public const string Hello = "REQHello";
     public const string ErrorLog = "REQErrorLog";
     public const string Ping = "REQPing";
@@ -29,7 +30,7 @@ public static class Methods
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        CliCommand, CliCommandCont, TailFile, HttpGet, ToFile, ToFileAppend, ToConsole, Hello, ErrorLog,
+        CliCommand, CliCommandCont, TailFile, HttpGet, ToFile, ToFileAppend, ToConsole, ToSocket, Hello, ErrorLog,
         Ping, Pong, OpProcessList, OpProcessStart, OpProcessStop, OpCancel, RelayInitial, Relay, None, KeysUpdate, AclUpdate,
     };
 

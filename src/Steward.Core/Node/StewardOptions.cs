@@ -126,6 +126,12 @@ public sealed class StewardOptions
     /// <summary>How many rotated audit logs are kept (<c>audit.log.1</c> … <c>audit.log.N</c>, default 5); the oldest is deleted.</summary>
     [Range(1, 1000)] public int AuditLogFilesKept { get; set; } = 5;
 
+    /// <summary>
+    /// Where <c>REQToSocket</c> may write besides the node's data folder: absolute folder paths whose Unix sockets it may
+    /// connect to (e.g. <c>/run/myapp</c>); none by default.
+    /// </summary>
+    public string[] ToSocketPrefixes { get; set; } = [];
+
     /// <summary>The methods this node serves; empty means every method.</summary>
     public string[] Methods { get; set; } = [];
 

@@ -12,7 +12,7 @@ public static class BrokerConfig
 {
     /// <summary>The methods a node sends central as replies; a message naming another reply method needs a peer entry.</summary>
     public static readonly IReadOnlyList<string> ReplyMethods =
-        [Methods.ToFileAppend, Methods.ToFile, Methods.ToConsole, Methods.CliCommand, Methods.Pong, Methods.None];
+        [Methods.ToFileAppend, Methods.ToFile, Methods.ToConsole, Methods.ToSocket, Methods.CliCommand, Methods.Pong, Methods.None];
 
     /// <param name="central">central's name.</param>
     /// <param name="nodes">every enrolled node with its public key, central included.</param>
