@@ -19,6 +19,7 @@ public static class Methods
     public const string OpProcessStart = "REQOpProcessStart";
     public const string OpProcessStop = "REQOpProcessStop";
     public const string OpCancel = "REQOpCancel";
+    public const string OpClearQueue = "REQOpClearQueue";
     public const string RelayInitial = "REQRelayInitial";
     public const string Relay = "REQRelay";
     public const string None = "REQNone";
@@ -31,7 +32,7 @@ public static class Methods
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         CliCommand, CliCommandCont, TailFile, HttpGet, ToFile, ToFileAppend, ToConsole, ToSocket, Hello, ErrorLog,
-        Ping, Pong, OpProcessList, OpProcessStart, OpProcessStop, OpCancel, RelayInitial, Relay, None, KeysUpdate, AclUpdate,
+        Ping, Pong, OpProcessList, OpProcessStart, OpProcessStop, OpCancel, OpClearQueue, RelayInitial, Relay, None, KeysUpdate, AclUpdate,
     };
 
     /// <summary>NACK methods are published once; every other method waits for the receiver's ACK.</summary>

@@ -126,6 +126,20 @@ public sealed partial class Outbox
         return CancelOutcome.Cancelled;
     }
 
+    /// <summary>
+    /// Cancels every unfinished message of this node's queue that <paramref name="filter"/> matches, each as
+    /// <see cref="CancelAsync"/> does (the original's "remove messages from the queue, by id and/or age"); gives the ids
+    /// it cancelled.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> CancelQueuedAsync(QueueFilter filter, CancellationToken ct)
+    {
+        var before = filter.OlderThan is { } age ? _time.GetUtcNow().UtcDateTime - age : (DateTime?)null;
+        var cancelled = new List<long>();
+        foreach (var id in await _store.Queries.UnfinishedOutboundAsync(filter.ToNode, filter.State, before, filter.Ids, ct).ConfigureAwait(false))
+            if (await CancelAsync(id, ct).ConfigureAwait(false) == CancelOutcome.Cancelled) cancelled.Add(id);
+        return cancelled;
+    }
+
     /// <summary>Sends again, oldest first, what was stored but not ACKed before the node stopped.</summary>
     internal async Task<int> ResumeAsync(CancellationToken ct)
     {

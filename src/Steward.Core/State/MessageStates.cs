@@ -15,6 +15,8 @@ public static class MessageStates
 
     public static bool IsFinal(string state) => state is Done or Failed or Rejected or Cancelled;
 
+    public static readonly string[] FinalStates = [Done, Failed, Rejected, Cancelled];
+
     /// <summary>Whether a message in <paramref name="current"/> may move to <paramref name="next"/>: states never go back.</summary>
     public static bool CanMove(string current, string next) => !IsFinal(current) && Rank(next) >= Rank(current);
 

@@ -61,6 +61,19 @@ internal sealed class NodeQueries : IOperatorQueries
         return await query.OrderByDescending(m => m.Id).Take(limit).ToListAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>The ids of unfinished outbound messages that match, oldest first.</summary>
+    public async Task<IReadOnlyList<long>> UnfinishedOutboundAsync(
+        string? toNode, string? state, DateTime? createdBefore, IReadOnlyCollection<long>? ids, CancellationToken ct)
+    {
+        await using var db = _open();
+        var query = db.Outbound.AsNoTracking().Where(m => !MessageStates.FinalStates.Contains(m.State));
+        if (toNode is not null) query = query.Where(m => m.ToNode == toNode);
+        if (state is not null) query = query.Where(m => m.State == state);
+        if (createdBefore is not null) query = query.Where(m => m.CreatedAt < createdBefore);
+        if (ids is not null) query = query.Where(m => ids.Contains(m.Id));
+        return await query.OrderBy(m => m.Id).Select(m => m.Id).ToListAsync(ct).ConfigureAwait(false);
+    }
+
     public async Task<int> CountInStateAsync(string state, CancellationToken ct)
     {
         await using var db = _open();

@@ -27,6 +27,8 @@ internal static class MessageEndpoints
         group.MapDelete("/{id:long}", CancelAsync).WithName("CancelMessage").RequireAuthorization(OperatorRoles.Operate).ProducesProblem(StatusCodes.Status403Forbidden)
             .WithSummary("Cancel: stop retrying, or ask the node to stop the running method")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/", CancelQueuedAsync).WithName("CancelQueuedMessages").RequireAuthorization(OperatorRoles.Operate).ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Clear the queue: cancel every unfinished message to node, in state, or older than olderThan (30m, 2h, 7d)");
         group.MapGet("/{id:long}/events", StreamEventsAsync).WithName("StreamMessageEvents")
             .WithSummary("Server-sent events: state changes and reply output; Last-Event-ID resumes")
             .ProducesEventStream<MessageEvent>(EventKinds.State, EventKinds.Reply, EventKinds.Error).LimitedAsEventStream().ProducesProblem(StatusCodes.Status404NotFound);
@@ -49,6 +51,17 @@ internal static class MessageEndpoints
     {
         if (await node.Queries.FindOutboundAsync(id, ct) is not { } row) return NotFound(id);
         return TypedResults.Ok(await ViewAsync(row, node, ct));
+    }
+
+    internal static async Task<Results<Accepted<CancelledMessages>, ValidationProblem>> CancelQueuedAsync(
+        [AsParameters] QueueClearing clearing, ClaimsPrincipal user, NodeRuntime node, ILogger<OperatorLog> log, CancellationToken ct)
+    {
+        if (clearing.Problems() is { Count: > 0 } problems) return TypedResults.ValidationProblem(problems);
+        var ids = await node.Outbox.CancelQueuedAsync(clearing.Filter(), ct);
+        OperatorLog.Cancelled(log, user.Identity?.Name, ids);
+        // Where to follow it: the cancelled messages (their cancels to the nodes are on their way).
+        var location = "/messages?state=cancelled" + (clearing.Node is { } to ? $"&node={to}" : "");
+        return TypedResults.Accepted(location, new CancelledMessages(ids.Count, ids));
     }
 
     internal static async Task<Results<Ok<MessageView>, ProblemHttpResult>> CancelAsync(long id, NodeRuntime node, CancellationToken ct)

@@ -9,4 +9,7 @@ internal sealed partial class OperatorLog
 
     [LoggerMessage(9101, LogLevel.Information, "Operator {Operator} posted message(s) {Ids}")]
     public static partial void Posted(ILogger logger, string? @operator, IReadOnlyList<long> ids);
+
+    [LoggerMessage(9102, LogLevel.Information, "Operator {Operator} cleared the queue: cancelled message(s) {Ids}")]
+    public static partial void Cancelled(ILogger logger, string? @operator, IReadOnlyList<long> ids);
 }

@@ -123,6 +123,7 @@ public sealed class ResponseContractTests(NatsServerFixture broker) : IAsyncLife
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/messages/1", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/messages/1/events", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/messages/1", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.DeleteAsync("/messages", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/batches/1", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/batches/1/events", ct)).StatusCode);
     }
@@ -147,7 +148,7 @@ public sealed class ResponseContractTests(NatsServerFixture broker) : IAsyncLife
         Assert.Contains(events, e => e.Event == "reply");
     }
 
-    /// <summary>A message that fails (its last error set, an error logged), one cancelled, and a cancel of a final one (409).</summary>
+    /// <summary>A message that fails (its last error set, an error logged), one cancelled, a cancel of a final one (409), a cleared queue.</summary>
     private static async Task FailedAndCancelledMessagesAsync(HttpClient admin, long done, CancellationToken ct)
     {
         var failed = (await admin.PostMessagesAsync($$"""{"toNode":"{{Names.Next("ghost")}}","method":"REQNone","ACKTimeout":1,"retries":1,"retryWait":1}""", ct))[0];
@@ -158,6 +159,9 @@ public sealed class ResponseContractTests(NatsServerFixture broker) : IAsyncLife
         var waiting = (await admin.PostMessagesAsync($$"""{"toNode":"{{Names.Next("ghost")}}","method":"REQNone","ACKTimeout":5,"retries":10}""", ct))[0];
         Assert.Equal(HttpStatusCode.OK, (await admin.DeleteAsync($"/messages/{waiting}", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await admin.DeleteAsync($"/messages/{done}", ct)).StatusCode);
+        var ghost = Names.Next("ghost");
+        await admin.PostMessagesAsync($$"""{"toNode":"{{ghost}}","method":"REQNone","ACKTimeout":5,"retries":10}""", ct);
+        Assert.Equal(HttpStatusCode.Accepted, (await admin.DeleteAsync($"/messages?node={ghost}", ct)).StatusCode);
     }
 
     /// <summary>A fan-out to the agent and to a node that never answers: its stream to the end, and its view.</summary>
