@@ -19,7 +19,7 @@ internal sealed partial class SocketInput(NodeRuntime node, ILogger<SocketInput>
     private static readonly TimeSpan ReadLimit = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _clients = new(MaxClients, MaxClients);
 
-    public string Path => System.IO.Path.Combine(node.Context.DataFolder, "steward.sock");
+    public string Path => node.Context.SocketPath;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -32,7 +32,7 @@ public sealed class HandlerRegistry
             IMethodHandler[] builtIn =
             [
                 new CliCommandHandler(store.RecordProcessGroupAsync), new ToFileAppendHandler(files, store.StartAppendAsync), new ToFileHandler(files), new ToConsoleHandler(Console.Out), new ToSocketHandler(node, options.ToSocketPrefixes),
-                new NoneHandler(), new ErrorLogHandler(node, store, outbox, files, time), new OpCancelHandler(runningMethods, store), new OpClearQueueHandler(outbox),
+                new NoneHandler(), new ErrorLogHandler(node, store, outbox, files, time), new OpCancelHandler(runningMethods, store), new OpClearQueueHandler(outbox, options.CentralNodeName),
                 new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http, options.HttpGetMaxBytes), new CliCommandContHandler(time, store.RecordProcessGroupAsync), new TailFileHandler(time),
                 new OpProcessListHandler(processes), new OpProcessStopHandler(methodSwitch), new OpProcessStartHandler(methodSwitch),
                 new HelloHandler(store, keys, time), new RelayHandler(), new KeysUpdateHandler(keys), new AclUpdateHandler(rules),

@@ -20,6 +20,11 @@ internal sealed class HelloHandler(NodeStore store, KeyRing keys, TimeProvider t
         {
             Name = message.FromNode!, LastSeen = time.GetUtcNow().UtcDateTime,
             Version = info?.Version, Os = info?.Os, Arch = info?.Arch, StartedAt = info?.StartedAt.UtcDateTime,
+            // What a node says of itself is kept only where it follows the rule, so a selector never meets junk.
+            Labels = info?.Labels is { } labels
+                ? JsonSerializer.Serialize(labels.Where(l => Fleet.Labels.IsWord(l.Key) && Fleet.Labels.IsWord(l.Value)).Take(64)
+                    .ToDictionary(StringComparer.Ordinal), StewardJson.Default.DictionaryStringString)
+                : null,
         }).ConfigureAwait(false);
         return info?.KeySetVersion is { } held && held != keys.Version
             ? new HandlerResult(null, Send: [KeysUpdateHandler.For(message.FromNode!, keys)])

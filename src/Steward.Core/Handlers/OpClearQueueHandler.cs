@@ -8,9 +8,10 @@ namespace Steward.Core.Handlers;
 /// <summary>
 /// <c>REQOpClearQueue</c>, the original's open item "remove messages from the queue on nodes, by message ID and/or time
 /// duration": cancels the unfinished messages this node is sending. <c>methodArgs</c> are message ids, an age
-/// (<c>2h</c>: the ones queued longer than that), or both; the reply lists what was cancelled.
+/// (<c>2h</c>: the ones queued longer than that), or both; the reply lists what was cancelled. Central may clear the
+/// whole queue; any other node that its rules let send this only the messages addressed to itself.
 /// </summary>
-internal sealed class OpClearQueueHandler(Outbox outbox) : IMethodHandler
+internal sealed class OpClearQueueHandler(Outbox outbox, string centralNode) : IMethodHandler
 {
     public string Method => Methods.OpClearQueue;
 
@@ -20,7 +21,9 @@ internal sealed class OpClearQueueHandler(Outbox outbox) : IMethodHandler
 
     public async Task<HandlerResult> HandleAsync(Message message, CancellationToken ct)
     {
-        var cancelled = await outbox.CancelQueuedAsync(Filter(message)!, ct).ConfigureAwait(false);
+        var sender = message.AskedBy().Node;
+        var filter = sender == centralNode ? Filter(message)! : Filter(message)! with { ToNode = sender };
+        var cancelled = await outbox.CancelQueuedAsync(filter, ct).ConfigureAwait(false);
         return new HandlerResult(Encoding.UTF8.GetBytes($"cancelled {cancelled.Count} message(s){(cancelled.Count > 0 ? ": " : "")}{string.Join(", ", cancelled)}\n"));
     }
 

@@ -31,15 +31,22 @@ internal static class SafeFile
     internal static bool IsInside(string root, string path) =>
         path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
-    /// <summary>The path with every link along it followed, as the kernel would when opening it.</summary>
-    internal static string FollowLinks(string path)
+    /// <summary>
+    /// The path with every link along it followed, as the kernel would when opening it: a link's target is followed
+    /// again, since it may pass through other links; a loop gives a path that is inside nothing.
+    /// </summary>
+    internal static string FollowLinks(string path, int depth = 0)
     {
+        const string insideNothing = "\0a loop of links";
+        if (depth > 40) return insideNothing;   // the kernel's own limit (ELOOP)
         var resolved = Path.GetPathRoot(path)!;
-        foreach (var part in path[resolved.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        var parts = path[resolved.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length; i++)
         {
-            resolved = Path.Combine(resolved, part);
-            var info = new FileInfo(resolved);
-            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target) resolved = target.FullName;
+            resolved = Path.Combine(resolved, parts[i]);
+            if (new FileInfo(resolved).LinkTarget is not { } target) continue;
+            var followed = Path.GetFullPath(target, Path.GetDirectoryName(resolved)!);
+            return FollowLinks(Path.Combine([followed, .. parts[(i + 1)..]]), depth + 1);
         }
         return resolved;
     }

@@ -56,7 +56,12 @@ internal sealed partial class Inbox
     public async Task<int> ResumeAsync(CancellationToken ct)
     {
         var unfinished = await _store.Queries.UnfinishedInboundAsync(ct).ConfigureAwait(false);
-        foreach (var (message, started) in unfinished) Run(message, stopping => _executor.ResumeAsync(message, started, stopping));
+        // An append a crash cut short finishes first, one at a time and before anything else may append to its file:
+        // then what it finds at its recorded start can only be its own bytes (NodeFiles.AppendOnceAsync).
+        foreach (var (message, started, _) in unfinished.Where(u => u.AppendBegun))
+            await _executor.ResumeAsync(message, started, ct).ConfigureAwait(false);
+        foreach (var (message, started, _) in unfinished.Where(u => !u.AppendBegun))
+            Run(message, stopping => _executor.ResumeAsync(message, started, stopping));
         return unfinished.Count;
     }
 

@@ -4,4 +4,5 @@ namespace Steward.Core.Messages;
 /// <para>It also presents the node's public key (for enrolment) and the fingerprint of the key set it holds, so central
 /// sends the current set when they differ.</para>
 public sealed record HelloInfo(
-    string Version, string Os, string Arch, DateTimeOffset StartedAt, string? PublicKey = null, string? KeySetVersion = null);
+    string Version, string Os, string Arch, DateTimeOffset StartedAt, string? PublicKey = null, string? KeySetVersion = null,
+    IReadOnlyDictionary<string, string>? Labels = null);

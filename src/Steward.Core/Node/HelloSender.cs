@@ -23,12 +23,13 @@ internal sealed class HelloSender(
     {
         var version = typeof(HelloSender).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         await nats.ConnectAsync().ConfigureAwait(false);   // the first hello as soon as the broker is there
+        var labels = Fleet.Labels.Of(Fleet.Labels.Parse(options.Labels, out _) ?? new Dictionary<string, string>(), version);
         using var every = new PeriodicTimer(TimeSpan.FromSeconds(options.HelloIntervalSeconds), time);
         do
         {
             var info = new HelloInfo(
                 version, RuntimeInformation.OSDescription, RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(), _started,
-                publicKey, keys.Version);
+                publicKey, keys.Version, labels);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var hello = new Message
             {

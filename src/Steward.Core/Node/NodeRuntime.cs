@@ -51,7 +51,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         Enrolment = new Enrolment(Keys, Outbox);
         var trust = new ArrivalCheck(
             options.NodeName, options.CentralNodeName, Keys, Rules, TimeSpan.FromDays(options.DedupRetentionDays), time, Store.Queries,
-            Outbox.IsDelivering, Store.WritesSoFarCommittedAsync);
+            Outbox.MaybeSent, Store.WritesSoFarCommittedAsync);
         _inbox = new Inbox(options, _nats, Store, _audit, Handlers, trust, _signer, Outbox, _runningMethods, _tasks, time, loggers);
     }
 

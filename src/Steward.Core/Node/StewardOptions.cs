@@ -132,6 +132,12 @@ public sealed class StewardOptions
     /// </summary>
     public string[] ToSocketPrefixes { get; set; } = [];
 
+    /// <summary>
+    /// What this node is, for selectors (<c>role=web,site=north</c>); it tells central in its hello, with the automatic
+    /// <c>os</c>, <c>arch</c> and <c>version</c>.
+    /// </summary>
+    public string Labels { get; set; } = "";
+
     /// <summary>The methods this node serves; empty means every method.</summary>
     public string[] Methods { get; set; } = [];
 
@@ -148,6 +154,7 @@ public sealed class StewardOptions
         problems.AddRange(TrustedKeys.Where(k => !Messages.NodeName.IsValid(k.Key) || !Trust.NodeKey.IsValidPublicKey(k.Value))
             .Select(k => $"TrustedKeys: '{k.Key}' must be a node name with a public nkey (U...), was '{k.Value}'"));
         if (Trust.MethodRules.Problem(Allow) is { } rulesProblem) problems.Add($"Allow: {rulesProblem}");
+        if (Fleet.Labels.Parse(Labels, out var labelsProblem) is null) problems.Add($"Labels: {labelsProblem}");
 
         problems.AddRange(BrokerUrls.Problems(Broker));
         problems.AddRange(BrokerFiles.Problems(this));

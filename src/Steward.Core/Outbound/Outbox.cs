@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
@@ -26,6 +27,7 @@ public sealed partial class Outbox
     private readonly INatsConnection _nats;
     private readonly Publishers _publishers;
     private readonly CancellationRegistry<long> _deliveries;
+    private readonly ConcurrentDictionary<long, bool> _resumed = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -106,44 +108,74 @@ public sealed partial class Outbox
     /// </summary>
     public async Task<CancelOutcome> CancelAsync(long id, CancellationToken ct)
     {
-        if (await _store.Queries.FindOutboundAsync(id, ct).ConfigureAwait(false) is not { } row) return CancelOutcome.NotFound;
-        if (MessageStates.IsFinal(row.State)) return CancelOutcome.AlreadyFinal;
-        var delivering = row.State is MessageStates.Queued or MessageStates.Sent or MessageStates.Retrying;
-        var deliveryWasRunning = delivering && _deliveries.TryCancel(id, orWhenItStarts: true);
-        // Still waiting in its publisher, unless its delivery ended (and committed its outcome) since the first read.
-        var neverSent = row.State == MessageStates.Queued && !deliveryWasRunning &&
-                        (await _store.Queries.FindOutboundAsync(id, ct).ConfigureAwait(false))?.State == MessageStates.Queued;
-        if (!await _store.SetStateAsync(id, MessageStates.Cancelled, error: "cancelled by the operator", ct: ct).ConfigureAwait(false))
-            return CancelOutcome.AlreadyFinal;   // it ended between the read and the write
-        if (!neverSent)
-        {
-            // It may be on the node already, or arrive there later: the node stops it, or remembers not to run it.
-            await AcceptAsync(new Message
-            {
-                ToNode = row.ToNode, Method = Methods.OpCancel, MethodArgs = [id.ToString(CultureInfo.InvariantCulture)], ReplyMethod = Methods.None,
-            }).ConfigureAwait(false);
-        }
-        return CancelOutcome.Cancelled;
+        var (outcome, ask) = await CancelRowAsync(id, ct).ConfigureAwait(false);
+        if (ask is var (node, _)) await AskToCancelAsync(node, [id]).ConfigureAwait(false);
+        return outcome;
     }
 
+    /// <summary>The most messages one clear cancels; a larger queue takes more clears (the answer lists what went).</summary>
+    public const int MaxClearedAtOnce = 10_000;
+
     /// <summary>
-    /// Cancels every unfinished message of this node's queue that <paramref name="filter"/> matches, each as
-    /// <see cref="CancelAsync"/> does (the original's "remove messages from the queue, by id and/or age"); gives the ids
-    /// it cancelled.
+    /// Cancels the unfinished messages of this node's queue that <paramref name="filter"/> matches (at most
+    /// <see cref="MaxClearedAtOnce"/>), each as <see cref="CancelAsync"/> does, but with one <c>REQOpCancel</c> per node
+    /// for all of its messages that may have reached it: the original's "remove messages from the queue, by id and/or
+    /// age". Gives the ids it cancelled.
     /// </summary>
     public async Task<IReadOnlyList<long>> CancelQueuedAsync(QueueFilter filter, CancellationToken ct)
     {
-        var before = filter.OlderThan is { } age ? _time.GetUtcNow().UtcDateTime - age : (DateTime?)null;
+        var now = _time.GetUtcNow().UtcDateTime;
+        var before = filter.OlderThan is { } age ? (age < now - DateTime.MinValue ? now - age : DateTime.MinValue) : (DateTime?)null;
+        var matching = await _store.Queries.UnfinishedOutboundAsync(filter.ToNode, filter.State, before, filter.Ids, ct).ConfigureAwait(false);
         var cancelled = new List<long>();
-        foreach (var id in await _store.Queries.UnfinishedOutboundAsync(filter.ToNode, filter.State, before, filter.Ids, ct).ConfigureAwait(false))
-            if (await CancelAsync(id, ct).ConfigureAwait(false) == CancelOutcome.Cancelled) cancelled.Add(id);
+        var asks = new List<(string Node, long Id)>();
+        // Once the first is cancelled, the clear runs to the end: a client that leaves must not leave half of it undone.
+        foreach (var id in matching.Take(MaxClearedAtOnce))
+        {
+            var (outcome, ask) = await CancelRowAsync(id, cancelled.Count == 0 ? ct : CancellationToken.None).ConfigureAwait(false);
+            if (outcome == CancelOutcome.Cancelled) cancelled.Add(id);
+            if (ask is { } one) asks.Add(one);
+        }
+        foreach (var perNode in asks.GroupBy(a => a.Node, StringComparer.Ordinal))
+            await AskToCancelAsync(perNode.Key, perNode.Select(a => a.Id).ToList()).ConfigureAwait(false);
         return cancelled;
     }
+
+    /// <summary>
+    /// Records the cancel and stops the delivery; says which node to ask to stop the method when the message may have
+    /// reached it (never for a cancel or a clear itself: asking would queue a new message for every one cancelled).
+    /// </summary>
+    private async Task<(CancelOutcome Outcome, (string Node, long Id)? Ask)> CancelRowAsync(long id, CancellationToken ct)
+    {
+        if (await _store.Queries.FindOutboundAsync(id, ct).ConfigureAwait(false) is not { } row) return (CancelOutcome.NotFound, null);
+        if (MessageStates.IsFinal(row.State)) return (CancelOutcome.AlreadyFinal, null);
+        var delivering = row.State is MessageStates.Queued or MessageStates.Sent or MessageStates.Retrying;
+        var deliveryWasRunning = delivering && _deliveries.TryCancel(id, orWhenItStarts: true);
+        // From here the cancel is recorded whole: its delivery may be stopped already, and nothing else would record it.
+        // Still waiting in its publisher, unless its delivery ended (and committed its outcome) since the first read, or it
+        // was resumed after a restart (it may have been sent before).
+        var neverSent = row.State == MessageStates.Queued && !deliveryWasRunning && !_resumed.ContainsKey(id) &&
+                        (await _store.Queries.FindOutboundAsync(id, CancellationToken.None).ConfigureAwait(false))?.State == MessageStates.Queued;
+        if (!await _store.SetStateAsync(id, MessageStates.Cancelled, error: "cancelled by the operator", ct: CancellationToken.None).ConfigureAwait(false))
+            return (CancelOutcome.AlreadyFinal, null);   // it ended between the read and the write
+        var isOp = row.Method is Methods.OpCancel or Methods.OpClearQueue;
+        return (CancelOutcome.Cancelled, neverSent || isOp ? null : (row.ToNode, id));
+    }
+
+    /// <summary>It may be on the node already, or arrive there later: the node stops it, or remembers not to run it.</summary>
+    private async Task AskToCancelAsync(string node, IReadOnlyList<long> ids) =>
+        await AcceptAsync(new Message
+        {
+            ToNode = node, Method = Methods.OpCancel, MethodArgs = ids.Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray(),
+            ReplyMethod = Methods.None,
+        }).ConfigureAwait(false);
 
     /// <summary>Sends again, oldest first, what was stored but not ACKed before the node stopped.</summary>
     internal async Task<int> ResumeAsync(CancellationToken ct)
     {
         var undelivered = await _store.Queries.UndeliveredAsync(ct).ConfigureAwait(false);
+        // "sent" is committed late (DeferredSent), so a resumed "queued" row may have reached its node before the restart.
+        foreach (var (message, _) in undelivered) _resumed[message.Id] = true;
         foreach (var (message, attempts) in undelivered) _publishers.Enqueue(new Outgoing(message, attempts));
         return undelivered.Count;
     }
@@ -194,6 +226,7 @@ public sealed partial class Outbox
             await attemptRecorded.ConfigureAwait(false);
             stopping.ThrowIfCancellationRequested();   // the node stops: the row stays unfinished and is sent again on restart
             await RecordOutcomeAsync(message, outcome, sentFirst).ConfigureAwait(false);
+            _resumed.TryRemove(message.Id, out _);
         }
     }
 
@@ -232,8 +265,11 @@ public sealed partial class Outbox
         await _store.SetStateAsync(id, MessageStates.Retrying, attempt, ct: CancellationToken.None, sentFirst: sentFirst).ConfigureAwait(false);
     }
 
-    /// <summary>Whether message <paramref name="id"/> is being delivered now (published, or about to be, and not yet answered).</summary>
-    internal bool IsDelivering(long id) => _deliveries.IsRunning(id);
+    /// <summary>
+    /// Whether message <paramref name="id"/> may be on its node though its row may still say "queued": its delivery runs
+    /// now (until its outcome is committed), or it was resumed after a restart and not finished since.
+    /// </summary>
+    internal bool MaybeSent(long id) => _deliveries.IsRunning(id) || _resumed.ContainsKey(id);
 
     /// <summary>
     /// To central; a reply given up also fails the message it answers on its sender, and a message relayed here also

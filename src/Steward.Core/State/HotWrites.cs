@@ -48,8 +48,8 @@ internal sealed class HotWrites : IDisposable
         _saveSequence = Prepare("""INSERT INTO "Sequences" ("Name","Last") VALUES ('messages',$last) ON CONFLICT("Name") DO UPDATE SET "Last"=excluded."Last" """);
         _forgetInbound = Prepare("""DELETE FROM "Inbound" WHERE "State"='done' AND "FinishedAt" < $before""");
         _sawNode = Prepare("""
-            INSERT INTO "Nodes" ("Name","FirstSeen","LastSeen","Version","Os","Arch","StartedAt") VALUES ($name,$now,$now,$version,$os,$arch,$started)
-            ON CONFLICT("Name") DO UPDATE SET "LastSeen"=$now,"Version"=$version,"Os"=$os,"Arch"=$arch,"StartedAt"=$started
+            INSERT INTO "Nodes" ("Name","FirstSeen","LastSeen","Version","Os","Arch","StartedAt","Labels") VALUES ($name,$now,$now,$version,$os,$arch,$started,$labels)
+            ON CONFLICT("Name") DO UPDATE SET "LastSeen"=$now,"Version"=$version,"Os"=$os,"Arch"=$arch,"StartedAt"=$started,"Labels"=$labels
             """);
         _hasInbound = Prepare("""SELECT 1 FROM "Inbound" WHERE "FromNode"=$fromNode AND "Id"=$id""");
         // In slices, so pruning a long backlog never holds the writer for long.
@@ -132,7 +132,7 @@ internal sealed class HotWrites : IDisposable
     }
 
     public void SawNode(NodeEntry n) =>
-        Run(_sawNode, ("$name", n.Name), ("$now", n.LastSeen), ("$version", n.Version), ("$os", n.Os), ("$arch", n.Arch), ("$started", n.StartedAt));
+        Run(_sawNode, ("$name", n.Name), ("$now", n.LastSeen), ("$version", n.Version), ("$os", n.Os), ("$arch", n.Arch), ("$started", n.StartedAt), ("$labels", n.Labels));
 
     public int ForgetInbound(DateTime finishedBefore) => Run(_forgetInbound, ("$before", finishedBefore));
 

@@ -10,4 +10,7 @@ public sealed class NodeEntry
     public string? Os { get; set; }
     public string? Arch { get; set; }
     public DateTime? StartedAt { get; set; }
+
+    /// <summary>The labels of its last hello, as JSON (<c>{"role":"web","os":"linux"}</c>).</summary>
+    public string? Labels { get; set; }
 }

@@ -98,16 +98,17 @@ internal sealed class NodeQueries : IOperatorQueries
 
     /// <summary>
     /// Received messages that were ACKed but did not finish, oldest first, each with the process group of the command it
-    /// had started, if any.
+    /// had started, if any, and whether it had begun appending to its file (<c>REQToFileAppend</c>).
     /// </summary>
-    public async Task<IReadOnlyList<(Message Message, ProcessGroup? Started)>> UnfinishedInboundAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<(Message Message, ProcessGroup? Started, bool AppendBegun)>> UnfinishedInboundAsync(CancellationToken ct)
     {
         await using var db = _open();
         var rows = await db.Inbound.AsNoTracking().Where(m => m.State == InboundStates.Received)
             .OrderBy(m => m.ReceivedAt).ToListAsync(ct).ConfigureAwait(false);
         return rows.Select(r => (
             JsonSerializer.Deserialize(r.Json, StewardJson.Default.Message)!,
-            r is { ProcessGroup: { } group, ProcessBoot: { } boot, ProcessStartTicks: { } start } ? new ProcessGroup(group, boot, start) : null))
+            r is { ProcessGroup: { } group, ProcessBoot: { } boot, ProcessStartTicks: { } start } ? new ProcessGroup(group, boot, start) : null,
+            r.AppendFrom is not null))
             .ToList();
     }
 

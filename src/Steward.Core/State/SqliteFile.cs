@@ -29,9 +29,19 @@ internal static class SqliteFile
         new DbContextOptionsBuilder<StewardDb>().UseSqlite(writer).Options;
 
     /// <summary>The shape of the tables; raise it with every change to <see cref="StewardDb"/>'s model.</summary>
-    public const int SchemaVersion = 5;
+    public const int SchemaVersion = 6;
 
-    /// <summary>Creates the tables in a new file; refuses a file whose tables another version of Steward made.</summary>
+    /// <summary>From each older schema version to the next.</summary>
+    private static readonly Dictionary<int, string> Upgrades = new()
+    {
+        [4] = """ALTER TABLE "Inbound" ADD COLUMN "AppendFrom" INTEGER NULL""",
+        [5] = """ALTER TABLE "Nodes" ADD COLUMN "Labels" TEXT NULL""",
+    };
+
+    /// <summary>
+    /// Creates the tables in a new file, upgrades one an earlier version made (from version 4 on), and refuses one it
+    /// cannot upgrade.
+    /// </summary>
     public static void Create(DbContextOptions<StewardDb> options, string path)
     {
         using var db = new StewardDb(options);
@@ -41,6 +51,15 @@ internal static class SqliteFile
             return;
         }
         var found = db.Database.SqlQueryRaw<int>("SELECT user_version AS Value FROM pragma_user_version").AsEnumerable().First();
+        // An upgrade keeps the file, and with it the duplicate memory and the queue: each step adds what it needs.
+        while (found < SchemaVersion && Upgrades.TryGetValue(found, out var upgrade))
+        {
+            using var step = db.Database.BeginTransaction();
+            db.Database.ExecuteSqlRaw(upgrade);
+            var version = "PRAGMA user_version=" + (++found).ToString(System.Globalization.CultureInfo.InvariantCulture);   // a number we count
+            db.Database.ExecuteSqlRaw(version);
+            step.Commit();
+        }
         if (found != SchemaVersion)
             throw new StewardStartupException(
                 $"{path} has schema version {found} but this Steward needs {SchemaVersion}; move the file aside (its messages stay readable with sqlite3) and start again");

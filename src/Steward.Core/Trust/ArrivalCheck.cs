@@ -15,7 +15,7 @@ namespace Steward.Core.Trust;
 /// </summary>
 internal sealed class ArrivalCheck(
     string nodeName, string centralNode, KeyRing keys, MethodRules rules, TimeSpan window, TimeProvider time, NodeQueries queries,
-    Func<long, bool> delivering, Func<Task> writesSoFarCommitted)
+    Func<long, bool> maybeSent, Func<Task> writesSoFarCommitted)
 {
     /// <summary>
     /// Why <paramref name="message"/> (received as <paramref name="payload"/>) is refused (null when it is trusted), and
@@ -118,8 +118,9 @@ internal sealed class ArrivalCheck(
             return ($"a reply must answer a message of node {nodeName}", false);
         var row = await queries.FindOutboundAsync(id, ct).ConfigureAwait(false);
         // A quick ACK commits "sent" together with its outcome (Outbox.DeliverAsync), so a quick reply finds its message
-        // still "queued": it was sent when its delivery runs now, or else once the writes asked for so far are committed.
-        var sending = row?.State == MessageStates.Queued && delivering(id);
+        // still "queued": it was sent when its delivery runs now or it was resumed after a restart (Outbox.MaybeSent), or
+        // else once the writes asked for so far are committed.
+        var sending = row?.State == MessageStates.Queued && maybeSent(id);
         if (row?.State == MessageStates.Queued && !sending)
         {
             await writesSoFarCommitted().ConfigureAwait(false);

@@ -1,5 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Steward.Core.Fleet;
 using Steward.Core.Messages;
 using Steward.Core.Node;
 using Steward.Core.Trust;
@@ -8,12 +11,12 @@ using Steward.Gateway.Auth;
 namespace Steward.Gateway.Hosting;
 
 /// <summary>
-/// A node central knows: by hello (first and last seen, online when seen within two hello intervals, version, OS and
-/// architecture) and by key (its enrolled key, and a key it presented that waits for an operator's approval).
+/// A node central knows: by hello (first and last seen, online when seen within two hello intervals, version, OS,
+/// architecture and labels) and by key (its enrolled key, and a key it presented that waits for an operator's approval).
 /// </summary>
 public sealed record NodeView(
     string Name, DateTime? FirstSeen, DateTime? LastSeen, bool Online, string? Version, string? Os, string? Arch, DateTime? StartedAt,
-    string? PublicKey, string? PendingKey);
+    string? PublicKey, string? PendingKey, IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>An operator's approval of a node's key; without a key, the one the node presented in its hello.</summary>
 public sealed record ApproveNode(string? PublicKey);
@@ -28,24 +31,29 @@ internal static partial class NodeEndpoints
     {
         var group = app.MapGroup("/nodes").WithTags("Nodes").RequireAuthorization(OperatorRoles.Read).ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapGet("/", ListAsync).WithName("ListNodes")
-            .WithSummary("Nodes seen by hello or enrolled: last seen, online, version, OS and architecture, enrolled and pending keys");
+            .WithSummary("Nodes seen by hello or enrolled: last seen, online, version, OS, architecture, labels, enrolled and pending keys; ?selector=role=web,site!=south filters by labels");
         group.MapPost("/{name}/approve", ApproveAsync).WithName("ApproveNode").RequireAuthorization(OperatorRoles.Operate)
             .WithSummary("Enrols a node's key (the one it presented, or the one in the body) and sends it the key set")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
     }
 
-    internal static async Task<Ok<IReadOnlyList<NodeView>>> ListAsync(NodeRuntime node, StewardOptions options, TimeProvider time, CancellationToken ct)
+    internal static async Task<Results<Ok<IReadOnlyList<NodeView>>, ValidationProblem>> ListAsync(
+        [FromQuery(Name = "selector")] string? selector, NodeRuntime node, StewardOptions options, TimeProvider time, CancellationToken ct)
     {
+        Selector? matching = null;
+        if (selector is not null && (matching = Selector.Parse(selector, out var problem)) is null) return Invalid("selector", problem!);
         var onlineSince = time.GetUtcNow().UtcDateTime - TimeSpan.FromSeconds(2 * options.HelloIntervalSeconds);
         var seen = (await node.Queries.NodesAsync(ct)).ToDictionary(n => n.Name, StringComparer.Ordinal);
         var (known, pending) = (node.Keys.Known, node.Keys.Pending);
         var names = seen.Keys.Concat(known.Keys).Concat(pending.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
-        return TypedResults.Ok<IReadOnlyList<NodeView>>(names.Select(name => seen.GetValueOrDefault(name) is { } n
+        var views = names.Select(name => seen.GetValueOrDefault(name) is { } n
                 ? new NodeView(name, n.FirstSeen, n.LastSeen, n.LastSeen >= onlineSince, n.Version, n.Os, n.Arch, n.StartedAt,
-                    known.GetValueOrDefault(name), pending.GetValueOrDefault(name))
-                : new NodeView(name, null, null, false, null, null, null, null, known.GetValueOrDefault(name), pending.GetValueOrDefault(name)))
-            .ToList());
+                    known.GetValueOrDefault(name), pending.GetValueOrDefault(name), LabelsOf(n))
+                : new NodeView(name, null, null, false, null, null, null, null, known.GetValueOrDefault(name), pending.GetValueOrDefault(name)));
+        // A node without labels (not heard from yet, or older) matches only selectors that ask for no label.
+        return TypedResults.Ok<IReadOnlyList<NodeView>>(
+            views.Where(v => matching is null || matching.Matches(v.Labels ?? new Dictionary<string, string>())).ToList());
     }
 
     internal static async Task<Results<Ok<EnrolledNode>, ValidationProblem, ProblemHttpResult>> ApproveAsync(
@@ -71,6 +79,9 @@ internal static partial class NodeEndpoints
                     detail: $"node {name} has presented no key; give it in the body: {{\"publicKey\":\"U...\"}} (the node prints it with --print-public-key)");
         }
     }
+
+    private static Dictionary<string, string>? LabelsOf(Steward.Core.State.NodeEntry node) =>
+        node.Labels is { } json ? JsonSerializer.Deserialize(json, StewardJson.Default.DictionaryStringString) : null;
 
     private static ValidationProblem Invalid(string field, string problem) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [problem] });

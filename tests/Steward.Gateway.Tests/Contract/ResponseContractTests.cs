@@ -115,6 +115,7 @@ public sealed class ResponseContractTests(NatsServerFixture broker) : IAsyncLife
         }
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/messages?limit=0", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/errors?limit=0", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/nodes?selector=role in web", ct)).StatusCode);
         foreach (var stream in new[] { "/messages/1/events", "/batches/1/events", "/errors/events" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, stream) { Headers = { { "Last-Event-ID", "yesterday" } } };

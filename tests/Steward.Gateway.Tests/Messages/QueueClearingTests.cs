@@ -17,8 +17,8 @@ public sealed class QueueClearingTests(NatsServerFixture broker) : GatewayTest(b
 
     public override async Task InitializeAsync()
     {
-        _agent = await TestNode.StartAsync(Broker.Url, _ship);
         await base.InitializeAsync();
+        _agent = await TestNode.StartAsync(Broker.Url, _ship, o => o.CentralNodeName = Gateway.NodeName);
     }
 
     public override async Task DisposeAsync()
@@ -48,6 +48,25 @@ public sealed class QueueClearingTests(NatsServerFixture broker) : GatewayTest(b
     }
 
     [Fact]
+    public async Task Clearing_the_queue_of_a_node_that_is_gone_leaves_it_empty_with_one_cancel_for_it()
+    {
+        var ghost = Names.Next("ghost");
+        var ids = await QueueForAsync(ghost, 3);
+        foreach (var id in ids) await Until.TrueAsync("it was tried", async () => await Client.StateOfAsync(id) is "sent" or "retrying");
+
+        Assert.Equal(HttpStatusCode.Accepted, (await Client.DeleteAsync($"/messages?node={ghost}")).StatusCode);
+
+        var left = (await Client.GetFromJsonAsync<JsonElement>($"/messages?node={ghost}"))!.GetProperty("messages").EnumerateArray()
+            .Where(m => m.GetProperty("state").GetString() is not ("cancelled" or "done" or "failed" or "rejected"))
+            .Select(m => m.GetProperty("method").GetString()).ToList();
+        Assert.Equal(["REQOpCancel"], left);   // one for the node, naming all three; clearing again cancels it and asks nothing
+        var again = await (await Client.DeleteAsync($"/messages?node={ghost}")).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(1, again.GetProperty("count").GetInt32());
+        Assert.DoesNotContain((await Client.GetFromJsonAsync<JsonElement>($"/messages?node={ghost}"))!.GetProperty("messages").EnumerateArray(),
+            m => m.GetProperty("state").GetString() is not ("cancelled" or "done" or "failed" or "rejected"));
+    }
+
+    [Fact]
     public async Task Clearing_by_age_takes_only_the_messages_queued_longer_than_that()
     {
         var ghost = Names.Next("ghost");
@@ -65,6 +84,7 @@ public sealed class QueueClearingTests(NatsServerFixture broker) : GatewayTest(b
     [InlineData("/messages", "node")]
     [InlineData("/messages?olderThan=yesterday", "olderThan")]
     [InlineData("/messages?state=done", "state")]
+    [InlineData("/messages?olderThan=99999999d", "olderThan")]
     public async Task A_clear_without_a_filter_or_with_a_bad_one_is_a_400_naming_it(string path, string field)
     {
         var response = await Client.DeleteAsync(path);

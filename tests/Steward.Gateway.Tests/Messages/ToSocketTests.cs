@@ -26,10 +26,11 @@ public sealed class ToSocketTests(NatsServerFixture broker) : GatewayTest(broker
     }
 
     [Fact]
-    public async Task Data_is_written_to_a_unix_socket_in_the_nodes_data_folder()
+    public async Task Data_is_written_to_a_unix_socket_in_the_nodes_files_folder()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var path = Path.Combine(_agent.Context.DataFolder, "app.sock");
+        Directory.CreateDirectory(_agent.Context.FilesFolder);
+        var path = Path.Combine(_agent.Context.FilesFolder, "app.sock");
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
         listener.Listen();
@@ -50,6 +51,6 @@ public sealed class ToSocketTests(NatsServerFixture broker) : GatewayTest(broker
 
         await Until.TrueAsync("the message is rejected", async () => await Client.StateOfAsync(ids[0]) == "rejected");
         var view = await Client.GetFromJsonAsync<JsonElement>($"/messages/{ids[0]}");
-        Assert.Contains("outside the data folder and the allowed prefixes", view.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+        Assert.Contains("outside the node's files folder and the allowed prefixes", view.GetProperty("lastError").GetString(), StringComparison.Ordinal);
     }
 }

@@ -54,6 +54,25 @@ public sealed class QueryTests(NatsServerFixture broker) : GatewayTest(broker)
     }
 
     [Fact]
+    public async Task Nodes_are_listed_with_their_labels_and_filtered_by_a_selector()
+    {
+        var site = Names.Next("site");
+        await using var web = await TestNode.StartAsync(Broker.Url, Names.Next("web"), o => (o.CentralNodeName, o.Labels) = (Gateway.NodeName, $"role=web,site={site}"));
+        await using var db = await TestNode.StartAsync(Broker.Url, Names.Next("db"), o => (o.CentralNodeName, o.Labels) = (Gateway.NodeName, $"role=db,site={site}"));
+
+        var both = await Until.ValueAsync("both nodes said hello", async () =>
+            await Client.GetFromJsonAsync<JsonElement[]>($"/nodes?selector=site={site}") is { Length: 2 } nodes ? nodes : null);
+        var webOnly = await Client.GetFromJsonAsync<JsonElement[]>($"/nodes?selector=site={site},role notin (db)");
+
+        Assert.Equal([db.NodeName, web.NodeName], both.Select(n => n.GetProperty("name").GetString()));
+        Assert.Equal("linux", both[0].GetProperty("labels").GetProperty("os").GetString());
+        Assert.Equal(web.NodeName, Assert.Single(webOnly!).GetProperty("name").GetString());
+        var bad = await Client.GetAsync("/nodes?selector=role in web");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("selector", out _));
+    }
+
+    [Fact]
     public async Task Errors_are_listed_and_streamed_live()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
