@@ -54,10 +54,10 @@ internal static class FanOut
     {
         var cluster = new NatsCluster(3);
         await cluster.InitializeAsync();
+        var centralData = Directory.CreateTempSubdirectory("steward-fleet-").FullName;
         try
         {
             var central = Names.Next("central");
-            var centralData = Directory.CreateTempSubdirectory("steward-fleet-").FullName;
             var urls = cluster.UrlsFrom(0);
             await using var sim = await SimFleet.StartAsync(count, perProcess, urls, central, CentralKey(centralData));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fleet of {count} nodes in {sim.ProcessIds.Count} simulator process(es) up in {sim.StartedIn.TotalSeconds:F1} s"));
@@ -68,6 +68,7 @@ internal static class FanOut
         finally
         {
             await cluster.DisposeAsync();
+            Directory.Delete(centralData, recursive: true);
         }
     }
 
@@ -100,7 +101,17 @@ internal static class FanOut
 
         // The same fan-out twice: the first one finds the gateway cold (most of its CPU goes to compiling, JIT and then
         // tiered recompilation); the second one, the one measured, finds it as a long-running gateway is.
-        var cold = await FanOutOnceAsync(client, fleet.Keys.Keys.ToList(), method);
+        (long BatchId, double AckedMs, double RepliedMs, double MaxLagMs, int Events, int Replied) cold;
+        try
+        {
+            cold = await FanOutOnceAsync(client, fleet.Keys.Keys.ToList(), method);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            var log = Path.Combine(Path.GetTempPath(), $"steward-fleet-gateway-{count}.log");
+            await File.WriteAllTextAsync(log, gateway.Output);
+            throw new InvalidOperationException($"the fan-out to {count} nodes broke off; the gateway's output is in {log}", e);
+        }
         await Task.Delay(TimeSpan.FromSeconds(5));   // tiered compilation finishes in the background
 
         await using var profiler = Profiler.StartIfAsked(gateway.Id, count);

@@ -97,10 +97,22 @@ internal sealed partial class Receiver(
         return handlers.Unavailable(message.Method!, nodeName) ?? handlers.Find(message.Method!)!.Refusal(message);
     }
 
+    /// <summary>
+    /// Sends the answer. One the connection cannot take in time (the NATS client's command timeout: a connection too busy
+    /// or stalled) is left unsent, with a warning: the sender resends, and its resend is answered. It must not end this
+    /// task, or a message stored before its ACK would never run, and every resend would be ACKed as a duplicate.
+    /// </summary>
     private async Task AnswerAsync(NatsMsg<byte[]> msg, AckReply answer, CancellationToken ct)
     {
         if (msg.ReplyTo is null) return;
-        await msg.ReplyAsync(signer.Encode(answer), cancellationToken: ct).ConfigureAwait(false);
+        try
+        {
+            await msg.ReplyAsync(signer.Encode(answer), cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (NatsTimeoutException)
+        {
+            Log.AnswerNotSent(logger, answer.Id, answer.FromNode ?? "?", nodeName, answer.Accepted ? "ACK" : "rejection");
+        }
     }
 
     private static partial class Log
@@ -113,6 +125,9 @@ internal sealed partial class Receiver(
 
         [LoggerMessage(4004, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method} not trusted, refused: {Reason}")]
         public static partial void Untrusted(ILogger logger, long messageId, string fromNode, string toNode, string method, string reason);
+
+        [LoggerMessage(4005, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode}: the broker connection did not take its {Answer} in time; the sender resends it and is answered then")]
+        public static partial void AnswerNotSent(ILogger logger, long messageId, string fromNode, string toNode, string answer);
 
         [LoggerMessage(4003, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method} refused: {Reason}")]
         public static partial void Refused(ILogger logger, long messageId, string fromNode, string toNode, string method, string reason);
