@@ -17,8 +17,11 @@ namespace Steward.Core.Inbound;
 internal sealed partial class Receiver(
     string nodeName, HandlerRegistry handlers, NodeStore store, AuditLog audit, ArrivalCheck trust, MessageSigner signer, Outbox outbox, ILogger logger)
 {
-    /// <summary>Takes in one message from the wire; gives it back when it is to run now (new, stored and ACKed), else null.</summary>
-    public async Task<Message?> ReceiveAsync(NatsMsg<byte[]> msg, CancellationToken ct)
+    /// <summary>
+    /// Takes in one message from the wire; gives it back when it is to run now (new, stored and ACKed), with the message
+    /// of this node it answers when it is a reply; else null.
+    /// </summary>
+    public async Task<(Message Message, AnsweredMessage? Answered)?> ReceiveAsync(NatsMsg<byte[]> msg, CancellationToken ct)
     {
         Message message;
         try
@@ -32,7 +35,7 @@ internal sealed partial class Receiver(
             return null;
         }
 
-        var (untrusted, answersForward) = await trust.CheckAsync(message, msg.Data!, ct).ConfigureAwait(false);
+        var (untrusted, answered, answersForward) = await trust.CheckAsync(message, msg.Data!, ct).ConfigureAwait(false);
         if (untrusted is not null)
         {
             Log.Untrusted(logger, message.Id, message.FromNode ?? "?", nodeName, message.Method ?? "?", untrusted);
@@ -52,7 +55,7 @@ internal sealed partial class Receiver(
         }
 
         // Published once and never resent: nothing to remember against a duplicate.
-        if (!Methods.IsAcknowledged(message.Method!)) return message;
+        if (!Methods.IsAcknowledged(message.Method!)) return (message, answered);
         // The far node's signed reply goes on with the copy for the origin (RelayPolicy.CopyBack), which checks it.
         if (answersForward) message = message with { Origin = msg.Data };
         var arrival = await StoreAsync(message, ct).ConfigureAwait(false);
@@ -70,7 +73,7 @@ internal sealed partial class Receiver(
         {
             Log.Received(logger, message.Id, message.FromNode!, nodeName, message.Method!);
             await audit.AppendAsync(AuditEntry.In, message, ct: ct).ConfigureAwait(false);
-            return message;
+            return (message, answered);
         }
         Log.Duplicate(logger, message.Id, message.FromNode!, nodeName, message.Method!);
         return null;
