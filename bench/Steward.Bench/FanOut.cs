@@ -3,67 +3,45 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Steward.Core.Messages;
 using Steward.Core.Node;
+using Steward.Core.Trust;
 using Steward.TestSupport;
 
 namespace Steward.Bench;
 
 /// <summary>
-/// One fan-out through the gateway process to N agent nodes in this process: time to all ACKed, to all replied; the
-/// gateway's RSS after it and the CPU it spent on it, and the broker's RSS.
+/// A fan-out through the gateway process to N agent nodes, twice (cold, then warm): time to all ACKed and to all replied, as the batch's event
+/// stream shows them, and how far that stream ran behind the commits; the gateway's peak RSS and the CPU it spent on the
+/// fan-out; each broker server's peak RSS and client connections.
 /// </summary>
-internal sealed record FanOutResult(int Nodes, string Method, double AllAckedMs, double AllRepliedMs, long GatewayRssKiB, double GatewayCpuSeconds, long BrokerRssKiB);
+internal sealed record FanOutResult(
+    int Nodes, string Method, string Where, double StartedSeconds, double ColdRepliedMs, double AllAckedMs, double AllRepliedMs, double MaxStreamLagMs, int Events,
+    long GatewayPeakRssKiB, double GatewayCpuSeconds, IReadOnlyList<long> BrokerPeakRssKiB, IReadOnlyList<int> Connections, long SimRssKiB);
 
 internal static class FanOut
 {
+    private const string Token = "bench";
+
     /// <param name="method"><c>REQCliCommand</c> (<c>echo hi</c>: a process per node) or <c>REQPing</c> (in-process).</param>
+    /// <remarks>(d): the agents run in this process, all on <paramref name="broker"/>.</remarks>
     public static async Task<FanOutResult> RunAsync(NatsServerFixture broker, int count, string method)
     {
-        var brokerUrl = broker.Url;
         var central = Names.Next("fancentral");
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}"), Timeout = TimeSpan.FromMinutes(5) };
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "bench");
+        var centralData = Directory.CreateTempSubdirectory("steward-fan-").FullName;
+        var centralKey = CentralKey(centralData);
         var agents = new List<NodeRuntime>();
         try
         {
-            // Enrolled as an operator would: each agent pins central's key, central is started with every agent's key.
-            var centralData = Directory.CreateTempSubdirectory("steward-fan-").FullName;
-            var centralKey = TestFleet.EnrollFolder(central, centralData);
+            var clock = Stopwatch.StartNew();
             foreach (var chunk in Enumerable.Range(0, count).Chunk(50))
-                agents.AddRange(await Task.WhenAll(chunk.Select(_ => TestNode.StartAsync(brokerUrl, Names.Next("fan"), o =>
+                agents.AddRange(await Task.WhenAll(chunk.Select(_ => TestNode.StartAsync(broker.Url, Names.Next("fan"), o =>
                 {
                     o.CentralNodeName = central;
                     o.TrustedKeys[central] = centralKey;
                 }, joinFleet: false))));
-            var environment = agents.ToDictionary(a => $"Steward__TrustedKeys__{a.NodeName}", a => a.PublicKey);
-            environment["Steward__ApiToken"] = "bench";
-            await using var gateway = await HostProcess.StartAsync(HostProcess.Gateway, environment,
-                "--node", central, "--central", central, "--broker", brokerUrl, "--data", centralData, "--urls", client.BaseAddress.ToString().TrimEnd('/'));
-
-            var cpuBefore = CpuSeconds(gateway.Id);
-            var clock = Stopwatch.StartNew();
-            var posted = await client.PostAsJsonAsync("/messages/batch", method == "REQPing"
-                ? new { toHosts = agents.Select(a => a.NodeName), method, methodArgs = Array.Empty<string>() }
-                : new { toHosts = agents.Select(a => a.NodeName), method, methodArgs = new[] { "echo", "hi" } });
-            var batchId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("batchId").GetInt64();
-            var (acked, replied) = (new HashSet<string>(), new HashSet<string>());
-            double ackedMs = 0;
-            using var response = await client.GetAsync($"/batches/{batchId}/events", HttpCompletionOption.ResponseHeadersRead);
-            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
-            while (replied.Count < count && await reader.ReadLineAsync() is { } line)
-            {
-                if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
-                var e = JsonDocument.Parse(line[6..]).RootElement;
-                var node = e.GetProperty("node").GetString()!;
-                if (e.TryGetProperty("state", out var state) && state.GetString() is "acked" or "replied" or "done" && acked.Add(node) && acked.Count == count)
-                    ackedMs = clock.Elapsed.TotalMilliseconds;
-                if (e.GetProperty("kind").GetString() == "reply") replied.Add(node);
-            }
-            var result = new FanOutResult(count, method, ackedMs, clock.Elapsed.TotalMilliseconds, RssKiB(gateway.Id), CpuSeconds(gateway.Id) - cpuBefore,
-                broker.ProcessId is { } brokerPid ? RssKiB(brokerPid) : 0);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"fan-out of {method} to {count,4} nodes: all ACKed {result.AllAckedMs,8:F0} ms, all replied {result.AllRepliedMs,8:F0} ms, gateway RSS {result.GatewayRssKiB / 1024} MiB, {result.GatewayCpuSeconds:F1} CPU-s, broker RSS {result.BrokerRssKiB / 1024} MiB"));
-            return result;
+            var fleet = new Fleet(agents.ToDictionary(a => a.NodeName, a => a.PublicKey), clock.Elapsed, "1 server, agents in the benchmark's process", () => 0);
+            return await MeasureAsync(fleet, method, central, centralData, broker.Url, [broker.ProcessId ?? 0], []);
         }
         finally
         {
@@ -71,15 +49,113 @@ internal static class FanOut
         }
     }
 
-    /// <summary>User + system CPU time of a process so far (/proc/pid/stat fields 14 and 15, in clock ticks of 1/100 s).</summary>
-    private static double CpuSeconds(int pid)
+    /// <summary>The fleet simulator: <paramref name="count"/> nodes in processes of at most <paramref name="perProcess"/>, spread over a 3-server cluster.</summary>
+    public static async Task<FanOutResult> RunFleetAsync(int count, int perProcess)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        var cluster = new NatsCluster(3);
+        await cluster.InitializeAsync();
+        var centralData = Directory.CreateTempSubdirectory("steward-fleet-").FullName;
+        try
+        {
+            var central = Names.Next("central");
+            var urls = cluster.UrlsFrom(0);
+            await using var sim = await SimFleet.StartAsync(count, perProcess, urls, central, CentralKey(centralData));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fleet of {count} nodes in {sim.ProcessIds.Count} simulator process(es) up in {sim.StartedIn.TotalSeconds:F1} s"));
+            var fleet = new Fleet(sim.Keys, sim.StartedIn, $"3-server cluster, {sim.ProcessIds.Count} simulator process(es)", sim.RssKiB);
+            var monitors = Enumerable.Range(0, cluster.Servers.Count).Select(cluster.MonitorOf).ToList();
+            return await MeasureAsync(fleet, Methods.Ping, central, centralData, urls, cluster.Servers.Select(s => s.ProcessId ?? 0).ToList(), monitors);
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+            Directory.Delete(centralData, recursive: true);
+        }
     }
 
-    private static long RssKiB(int pid) =>
-        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
-            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture)).First();
+    private sealed record Fleet(IReadOnlyDictionary<string, string> Keys, TimeSpan StartedIn, string Where, Func<long> SimRssKiB);
+
+    /// <summary>central's key, made in its data folder: each agent pins it, as an operator enrols a fleet.</summary>
+    private static string CentralKey(string centralData)
+    {
+        using var key = NodeKey.LoadOrCreate(centralData);
+        return key.PublicKey;
+    }
+
+    private static async Task<FanOutResult> MeasureAsync(
+        Fleet fleet, string method, string central, string centralData, string brokerUrls, IReadOnlyList<int> brokerPids, IReadOnlyList<NatsMonitor> monitors)
+    {
+        var count = fleet.Keys.Count;
+        // central knows every agent's key as an operator's approvals leave it: enrolled in its keys.json.
+        TrustFile.Write(Path.Combine(centralData, KeyRing.FileName), new KeySet(fleet.Keys.ToDictionary(StringComparer.Ordinal), []), StewardJson.Default.KeySet);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}"), Timeout = TimeSpan.FromMinutes(10) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        var environment = new Dictionary<string, string>
+        {
+            ["Steward__ApiToken"] = Token,
+            ["Steward__MaxNodesPerFanOut"] = Math.Max(count, 5000).ToString(CultureInfo.InvariantCulture),
+        };
+        await using var gateway = await HostProcess.StartAsync(HostProcess.Gateway, environment,
+            "--node", central, "--central", central, "--broker", brokerUrls, "--data", centralData, "--urls", client.BaseAddress.ToString().TrimEnd('/'));
+        var connections = new List<int>();
+        foreach (var monitor in monitors) connections.Add(await monitor.ConnectionsAsync());
+
+        // The same fan-out twice: the first one finds the gateway cold (most of its CPU goes to compiling, JIT and then
+        // tiered recompilation); the second one, the one measured, finds it as a long-running gateway is.
+        (long BatchId, double AckedMs, double RepliedMs, double MaxLagMs, int Events, int Replied) cold;
+        try
+        {
+            cold = await FanOutOnceAsync(client, fleet.Keys.Keys.ToList(), method);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            var log = Path.Combine(Path.GetTempPath(), $"steward-fleet-gateway-{count}.log");
+            await File.WriteAllTextAsync(log, gateway.Output);
+            throw new InvalidOperationException($"the fan-out to {count} nodes broke off; the gateway's output is in {log}", e);
+        }
+        await Task.Delay(TimeSpan.FromSeconds(5));   // tiered compilation finishes in the background
+
+        await using var profiler = Profiler.StartIfAsked(gateway.Id, count);
+        var cpuBefore = ProcFs.CpuSeconds(gateway.Id);
+        var (batchId, ackedMs, repliedMs, maxLagMs, events, replied) = await FanOutOnceAsync(client, fleet.Keys.Keys.ToList(), method);
+        var cpu = ProcFs.CpuSeconds(gateway.Id) - cpuBefore;
+        var summary = (await client.GetFromJsonAsync<JsonElement>($"/batches/{batchId}")).GetProperty("summary");
+        if (summary.GetProperty("done").GetInt32() != count || replied != count)
+            Console.WriteLine($"NOTE: {count} nodes: {replied} replied on the stream; the batch says {summary}");
+        var result = new FanOutResult(count, method, fleet.Where, fleet.StartedIn.TotalSeconds, cold.RepliedMs, ackedMs, repliedMs, maxLagMs, events,
+            ProcFs.PeakRssKiB(gateway.Id), cpu, brokerPids.Select(ProcFs.PeakRssKiB).ToList(), connections, fleet.SimRssKiB());
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"fan-out of {method} to {count,4} nodes: cold all replied {cold.RepliedMs:F0} ms; warm: all ACKed {ackedMs,6:F0} ms, all replied {repliedMs,6:F0} ms, stream lag ≤ {maxLagMs:F0} ms ({events} events), gateway peak RSS {result.GatewayPeakRssKiB / 1024} MiB, {cpu:F1} CPU-s, broker peak RSS {string.Join("/", result.BrokerPeakRssKiB.Select(k => k / 1024))} MiB, connections {string.Join("/", connections)}"));
+        return result;
+    }
+
+    /// <summary>Posts the batch and reads its event stream to its end (every message final).</summary>
+    private static async Task<(long BatchId, double AckedMs, double RepliedMs, double MaxLagMs, int Events, int Replied)> FanOutOnceAsync(
+        HttpClient client, List<string> nodes, string method)
+    {
+        var clock = Stopwatch.StartNew();
+        var posted = await client.PostAsJsonAsync("/messages/batch", method == Methods.Ping
+            ? new { toHosts = nodes, method, methodArgs = Array.Empty<string>() }
+            : new { toHosts = nodes, method, methodArgs = new[] { "echo", "hi" } });
+        posted.EnsureSuccessStatusCode();
+        var batchId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("batchId").GetInt64();
+        var (acked, replied) = (new HashSet<string>(), new HashSet<string>());
+        double ackedMs = 0, repliedMs = 0, maxLagMs = 0;
+        var events = 0;
+        using var response = await client.GetAsync($"/batches/{batchId}/events", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
+            var e = JsonDocument.Parse(line[6..]).RootElement;
+            events++;
+            // How long after its commit the event reached this client: whether the stream keeps up.
+            maxLagMs = Math.Max(maxLagMs, (DateTime.UtcNow - e.GetProperty("at").GetDateTime().ToUniversalTime()).TotalMilliseconds);
+            var node = e.GetProperty("node").GetString()!;
+            if (e.TryGetProperty("state", out var state) && state.GetString() is "acked" or "replied" or "done" && acked.Add(node) && acked.Count == nodes.Count)
+                ackedMs = clock.Elapsed.TotalMilliseconds;
+            if (e.GetProperty("kind").GetString() == "reply" && replied.Add(node) && replied.Count == nodes.Count)
+                repliedMs = clock.Elapsed.TotalMilliseconds;
+        }
+        return (batchId, ackedMs, repliedMs, maxLagMs, events, replied.Count);
+    }
 }

@@ -13,6 +13,7 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Contains(SimNodes.NodesOption)) return await SimNodes.RunAsync(args);
         var loadAtStart = Report.LoadAverage();
         var scale = args.Contains("--quick") ? 0.2 : 1.0;
         var warmUp = TimeSpan.FromSeconds(2 * scale);
@@ -79,9 +80,11 @@ public static class Program
             }
             if (Runs("d"))
                 foreach (var nodes in new[] { 10, 100, 500 }) fanOuts.Add(await FanOut.RunAsync(broker, nodes, "REQCliCommand"));
-            // --fleet 1000,5000: the fleet simulator's sizes, each a fan-out of REQPing (no process per node).
+            // --fleet 1000,5000: the fleet simulator's sizes, each a fan-out of REQPing to simulator processes of at most
+            // --sim-per-process nodes (1000) on a 3-server cluster of its own.
+            var perProcess = int.Parse(args.SkipWhile(a => a != "--sim-per-process").Skip(1).FirstOrDefault() ?? "1000", System.Globalization.CultureInfo.InvariantCulture);
             foreach (var nodes in (args.SkipWhile(a => a != "--fleet").Skip(1).FirstOrDefault() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-                fanOuts.Add(await FanOut.RunAsync(broker, int.Parse(nodes, System.Globalization.CultureInfo.InvariantCulture), "REQPing"));
+                fanOuts.Add(await FanOut.RunFleetAsync(int.Parse(nodes, System.Globalization.CultureInfo.InvariantCulture), perProcess));
         }
         finally
         {

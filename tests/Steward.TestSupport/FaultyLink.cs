@@ -18,6 +18,7 @@ public sealed class FaultyLink : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Task _accepting;
     private TaskCompletionSource _flowing = Open();
+    private TaskCompletionSource _upstreamFlowing = Open();
     private long _delayTicks;
     private volatile bool _refusing;
     private int _forwarded;
@@ -48,9 +49,23 @@ public sealed class FaultyLink : IAsyncDisposable
             if (_flowing.Task.IsCompleted) _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
+    /// <summary>
+    /// Bytes from the client to the target stop, on current and new connections, until <see cref="Resume"/>; the other way
+    /// they flow: the client still hears the target, and what it says waits in its own buffers.
+    /// </summary>
+    public void StallUpstream()
+    {
+        lock (_gate)
+            if (_upstreamFlowing.Task.IsCompleted) _upstreamFlowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     public void Resume()
     {
-        lock (_gate) _flowing.TrySetResult();
+        lock (_gate)
+        {
+            _flowing.TrySetResult();
+            _upstreamFlowing.TrySetResult();
+        }
     }
 
     /// <summary>Resets every current connection (RST, as when a route drops); new connections are accepted as before.</summary>
@@ -62,9 +77,9 @@ public sealed class FaultyLink : IAsyncDisposable
     /// <summary>While true, a new connection is reset as soon as it is accepted; current ones are left alone.</summary>
     public void Refuse(bool refuse) => _refusing = refuse;
 
-    private Task Flowing
+    private Task Flowing(bool upstream)
     {
-        get { lock (_gate) return _flowing.Task; }
+        lock (_gate) return upstream ? Task.WhenAll(_flowing.Task, _upstreamFlowing.Task) : _flowing.Task;
     }
 
     private static TaskCompletionSource Open()
@@ -108,7 +123,7 @@ public sealed class FaultyLink : IAsyncDisposable
             await target.ConnectAsync(IPAddress.Loopback, _targetPort, connection.Token).ConfigureAwait(false);
             _connections[connection] = true;
             Interlocked.Increment(ref _forwarded);
-            await Task.WhenAll(PumpAsync(client, target, connection), PumpAsync(target, client, connection)).ConfigureAwait(false);
+            await Task.WhenAll(PumpAsync(client, target, connection, upstream: true), PumpAsync(target, client, connection, upstream: false)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
@@ -122,7 +137,7 @@ public sealed class FaultyLink : IAsyncDisposable
     }
 
     /// <summary>One direction; when it ends (end of stream or an error) the whole connection is reset.</summary>
-    private async Task PumpAsync(Socket from, Socket to, Connection connection)
+    private async Task PumpAsync(Socket from, Socket to, Connection connection, bool upstream)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -130,7 +145,7 @@ public sealed class FaultyLink : IAsyncDisposable
             int read;
             while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, connection.Token).ConfigureAwait(false)) > 0)
             {
-                await Flowing.WaitAsync(connection.Token).ConfigureAwait(false);
+                await Flowing(upstream).WaitAsync(connection.Token).ConfigureAwait(false);
                 if (Interlocked.Read(ref _delayTicks) is > 0 and var ticks) await Task.Delay(TimeSpan.FromTicks(ticks), connection.Token).ConfigureAwait(false);
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, connection.Token).ConfigureAwait(false);
             }

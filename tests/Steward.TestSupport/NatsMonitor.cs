@@ -13,6 +13,9 @@ public sealed class NatsMonitor(int port)
     /// <summary>The routes to other servers of its cluster that are up; 0 when the server does not answer.</summary>
     public Task<int> RoutesAsync() => CountAsync("routez", "num_routes");
 
+    /// <summary>The client connections open now; 0 when the server does not answer.</summary>
+    public Task<int> ConnectionsAsync() => CountAsync("varz", "connections");
+
     /// <summary>The leaf node connections that are up; 0 when the server does not answer.</summary>
     public Task<int> LeafNodesAsync() => CountAsync("leafz", "leafnodes");
 

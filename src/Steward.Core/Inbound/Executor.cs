@@ -36,7 +36,7 @@ internal sealed partial class Executor(
         }
         // Only a command that started may have had its effect: one whose start was never recorded is run, whatever it says.
         if (message is { RerunOnRestart: false, IsReply: false } && started is not null) await EndInterruptedAsync(message).ConfigureAwait(false);
-        else await RunAsync(message, stopping).ConfigureAwait(false);
+        else await RunAsync(message, await AnsweredAsync(message, stopping).ConfigureAwait(false), stopping).ConfigureAwait(false);
     }
 
     /// <summary>Ends a message that may not run again as a method that failed: an error report and a last reply without an exit code.</summary>
@@ -48,9 +48,9 @@ internal sealed partial class Executor(
         await new ReplyStream(outbox, message).FinishAsync(new HandlerResult(null, Error: error), [], reply: null, CancellationToken.None).ConfigureAwait(false);
     }
 
-    public async Task RunAsync(Message message, CancellationToken stopping)
+    /// <param name="answered">For a reply, the message of this node it answers (the arrival check read it).</param>
+    public async Task RunAsync(Message message, AnsweredMessage? answered, CancellationToken stopping)
     {
-        var answered = await AnsweredAsync(message, stopping).ConfigureAwait(false);
         using var run = runningMethods.Register(message.AskedBy(), message, stopping);
         var replies = new ReplyStream(outbox, message);
         var result = message.Schedule is [var every, var total] && !message.IsReply
@@ -63,19 +63,21 @@ internal sealed partial class Executor(
             await store.FinishInboundAsync(message, stopping).ConfigureAwait(false);
             return;
         }
-        var copies = answered is null ? [] : RelayPolicy.CopyBack(JsonSerializer.Deserialize(answered.Json, StewardJson.Default.Message)!, message);
+        var copies = answered is null ? [] : RelayPolicy.CopyBack(answered.Sent, message);
         var recorded = answered is null ? null : new RecordedReply(answered.Id, message.FromNode!,
             message.Data is null ? null : Encoding.UTF8.GetString(message.Data), message.ExitCode, message.ReplyLast);
         await replies.FinishAsync(result, copies, recorded, stopping).ConfigureAwait(false);
         Log.Finished(logger, message.Id, message.FromNode!, nodeName, message.Method!);
     }
 
-    /// <summary>The message of this node that <paramref name="message"/> answers; only the node it went to may answer it.</summary>
-    private async Task<OutboundMessage?> AnsweredAsync(Message message, CancellationToken ct)
+    /// <summary>
+    /// For a reply resumed after a restart, the message of this node it answers; only the node it went to may answer it.
+    /// </summary>
+    private async Task<AnsweredMessage?> AnsweredAsync(Message message, CancellationToken ct)
     {
         if (!message.IsReply || message.PreviousMessage is not { } request || request.FromNode != nodeName) return null;
         var row = await store.Queries.FindOutboundAsync(request.Id, ct).ConfigureAwait(false);
-        if (row is not null && row.ToNode == message.FromNode) return row;
+        if (row is not null && row.ToNode == message.FromNode) return new AnsweredMessage(row.Id, JsonSerializer.Deserialize(row.Json, StewardJson.Default.Message)!);
         Log.ForeignReply(logger, message.Id, message.FromNode!, nodeName, request.Id);
         return null;
     }

@@ -83,8 +83,8 @@ internal sealed partial class Inbox
             await foreach (var msg in subscription.Msgs.ReadAllAsync(stopping).ConfigureAwait(false))
                 _tasks.Start($"receiving on {msg.Subject}", async ct =>
                 {
-                    if (await _receiver.ReceiveAsync(msg, ct).ConfigureAwait(false) is { } received)
-                        Run(received, stopping => _executor.RunAsync(received, stopping));
+                    if (await _receiver.ReceiveAsync(msg, ct).ConfigureAwait(false) is var (received, answered))
+                        Run(received, stopping => _executor.RunAsync(received, answered, stopping));
                 });
         }
     }

@@ -17,8 +17,11 @@ namespace Steward.Core.Inbound;
 internal sealed partial class Receiver(
     string nodeName, HandlerRegistry handlers, NodeStore store, AuditLog audit, ArrivalCheck trust, MessageSigner signer, Outbox outbox, ILogger logger)
 {
-    /// <summary>Takes in one message from the wire; gives it back when it is to run now (new, stored and ACKed), else null.</summary>
-    public async Task<Message?> ReceiveAsync(NatsMsg<byte[]> msg, CancellationToken ct)
+    /// <summary>
+    /// Takes in one message from the wire; gives it back when it is to run now (new, stored and ACKed), with the message
+    /// of this node it answers when it is a reply; else null.
+    /// </summary>
+    public async Task<(Message Message, AnsweredMessage? Answered)?> ReceiveAsync(NatsMsg<byte[]> msg, CancellationToken ct)
     {
         Message message;
         try
@@ -32,7 +35,7 @@ internal sealed partial class Receiver(
             return null;
         }
 
-        var (untrusted, answersForward) = await trust.CheckAsync(message, msg.Data!, ct).ConfigureAwait(false);
+        var (untrusted, answered, answersForward) = await trust.CheckAsync(message, msg.Data!, ct).ConfigureAwait(false);
         if (untrusted is not null)
         {
             Log.Untrusted(logger, message.Id, message.FromNode ?? "?", nodeName, message.Method ?? "?", untrusted);
@@ -52,7 +55,7 @@ internal sealed partial class Receiver(
         }
 
         // Published once and never resent: nothing to remember against a duplicate.
-        if (!Methods.IsAcknowledged(message.Method!)) return message;
+        if (!Methods.IsAcknowledged(message.Method!)) return (message, answered);
         // The far node's signed reply goes on with the copy for the origin (RelayPolicy.CopyBack), which checks it.
         if (answersForward) message = message with { Origin = msg.Data };
         var arrival = await StoreAsync(message, ct).ConfigureAwait(false);
@@ -70,7 +73,7 @@ internal sealed partial class Receiver(
         {
             Log.Received(logger, message.Id, message.FromNode!, nodeName, message.Method!);
             await audit.AppendAsync(AuditEntry.In, message, ct: ct).ConfigureAwait(false);
-            return message;
+            return (message, answered);
         }
         Log.Duplicate(logger, message.Id, message.FromNode!, nodeName, message.Method!);
         return null;
@@ -97,10 +100,22 @@ internal sealed partial class Receiver(
         return handlers.Unavailable(message.Method!, nodeName) ?? handlers.Find(message.Method!)!.Refusal(message);
     }
 
+    /// <summary>
+    /// Sends the answer. One the connection cannot take in time (the NATS client's command timeout: a connection too busy
+    /// or stalled) is left unsent, with a warning: the sender resends, and its resend is answered. It must not end this
+    /// task, or a message stored before its ACK would never run, and every resend would be ACKed as a duplicate.
+    /// </summary>
     private async Task AnswerAsync(NatsMsg<byte[]> msg, AckReply answer, CancellationToken ct)
     {
         if (msg.ReplyTo is null) return;
-        await msg.ReplyAsync(signer.Encode(answer), cancellationToken: ct).ConfigureAwait(false);
+        try
+        {
+            await msg.ReplyAsync(signer.Encode(answer), cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (NatsTimeoutException)
+        {
+            Log.AnswerNotSent(logger, answer.Id, answer.FromNode ?? "?", nodeName, answer.Accepted ? "ACK" : "rejection");
+        }
     }
 
     private static partial class Log
@@ -113,6 +128,9 @@ internal sealed partial class Receiver(
 
         [LoggerMessage(4004, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method} not trusted, refused: {Reason}")]
         public static partial void Untrusted(ILogger logger, long messageId, string fromNode, string toNode, string method, string reason);
+
+        [LoggerMessage(4005, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode}: the broker connection did not take its {Answer} in time; the sender resends it and is answered then")]
+        public static partial void AnswerNotSent(ILogger logger, long messageId, string fromNode, string toNode, string answer);
 
         [LoggerMessage(4003, LogLevel.Warning, "Message {MessageId} {FromNode}->{ToNode} {Method} refused: {Reason}")]
         public static partial void Refused(ILogger logger, long messageId, string fromNode, string toNode, string method, string reason);

@@ -18,25 +18,31 @@ internal sealed class ArrivalCheck(
     Func<long, bool> maybeSent, Func<Task> writesSoFarCommitted)
 {
     /// <summary>
-    /// Why <paramref name="message"/> (received as <paramref name="payload"/>) is refused (null when it is trusted), and
+    /// Why <paramref name="message"/> (received as <paramref name="payload"/>) is refused (null when it is trusted); for
+    /// a reply, the message of this node it answers (read once here, for the check and for running the reply); and
     /// whether it is the far node's reply to a message this node forwarded as a relay: its signed bytes then travel on
     /// with the copy for the origin, which checks them.
     /// </summary>
-    public async Task<(string? Refusal, bool AnswersForward)> CheckAsync(Message message, byte[] payload, CancellationToken ct)
+    public async Task<Verdict> CheckAsync(Message message, byte[] payload, CancellationToken ct)
     {
-        if (SignatureProblem(message, payload) is { } unsigned) return (unsigned, false);
-        if (message.Method is null) return ("method is required", false);   // the rules below match on it
+        if (SignatureProblem(message, payload) is { } unsigned) return new(unsigned);
+        if (message.Method is null) return new("method is required");   // the rules below match on it
         if (message.IsReply) return await ReplyProblemAsync(message, ct).ConfigureAwait(false);
         var sender = message.FromNode!;
         if (message.Origin is { } origin)
         {
             var (forged, originSender) = OriginProblem(message, origin);
-            if (forged is not null) return (forged, false);
+            if (forged is not null) return new(forged);
             sender = originSender!;
         }
-        if (message.Method == Methods.Relay && RelayedProblem(message) is { } badRelay) return (badRelay, false);
-        return (RuleProblem(sender, message.Method), false);
+        if (message.Method == Methods.Relay && RelayedProblem(message) is { } badRelay) return new(badRelay);
+        return new(RuleProblem(sender, message.Method));
     }
+
+    /// <param name="Refusal">Why the message is refused; null when it is trusted.</param>
+    /// <param name="Answered">For a trusted reply, the message of this node it answers.</param>
+    /// <param name="AnswersForward">Whether it is the far node's reply to a message this node relayed.</param>
+    public sealed record Verdict(string? Refusal, AnsweredMessage? Answered = null, bool AnswersForward = false);
 
     private string? SignatureProblem(Message message, byte[] payload)
     {
@@ -112,10 +118,10 @@ internal sealed class ArrivalCheck(
         return SignatureProblem(original, relay.Data!) is { } problem ? $"the message to relay: {problem}" : null;
     }
 
-    private async Task<(string? Refusal, bool AnswersForward)> ReplyProblemAsync(Message reply, CancellationToken ct)
+    private async Task<Verdict> ReplyProblemAsync(Message reply, CancellationToken ct)
     {
         if (reply.PreviousMessage is not { FromNode: var origin, Id: var id } || origin != nodeName)
-            return ($"a reply must answer a message of node {nodeName}", false);
+            return new($"a reply must answer a message of node {nodeName}");
         var row = await queries.FindOutboundAsync(id, ct).ConfigureAwait(false);
         // A quick ACK commits "sent" together with its outcome (Outbox.DeliverAsync), so a quick reply finds its message
         // still "queued": it was sent when its delivery runs now or it was resumed after a restart (Outbox.MaybeSent), or
@@ -126,15 +132,15 @@ internal sealed class ArrivalCheck(
             await writesSoFarCommitted().ConfigureAwait(false);
             row = await queries.FindOutboundAsync(id, ct).ConfigureAwait(false);
         }
-        if (row is null) return ($"reply to message {id}, which node {nodeName} never sent", false);
-        if (row.ToNode != reply.FromNode) return ($"only {row.ToNode} may answer message {id}, not {reply.FromNode}", false);
+        if (row is null) return new($"reply to message {id}, which node {nodeName} never sent");
+        if (row.ToNode != reply.FromNode) return new($"only {row.ToNode} may answer message {id}, not {reply.FromNode}");
         // Replies come while the message waits for them; once it ended (its last reply handled, or it failed), more
         // replies would run its reply method again: only a resend of one already stored is ACKed (and not run).
         if (MessageStates.IsFinal(row.State) || (row.State == MessageStates.Queued && !sending))
-            return (await queries.HasInboundAsync(reply.FromNode!, reply.Id, ct).ConfigureAwait(false)
-                ? null : $"message {id} is {row.State}: it takes no more replies", false);
+            return new(await queries.HasInboundAsync(reply.FromNode!, reply.Id, ct).ConfigureAwait(false)
+                ? null : $"message {id} is {row.State}: it takes no more replies");
         var sent = JsonSerializer.Deserialize(row.Json, StewardJson.Default.Message)!;
-        return (AskedForProblem(reply, sent, id), RelayPolicy.AnswersForward(sent));
+        return AskedForProblem(reply, sent, id) is { } notAsked ? new(notAsked) : new(null, new AnsweredMessage(id, sent), RelayPolicy.AnswersForward(sent));
     }
 
     /// <summary>Whether the reply is what <paramref name="sent"/> asked for; for a relayed message, signed by its far node.</summary>

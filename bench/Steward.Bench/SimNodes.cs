@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Steward.Core.Node;
+
+namespace Steward.Bench;
+
+/// <summary>
+/// A fleet simulator process (<c>--sim-nodes N</c>): N agent node runtimes in one process, each as an agent host runs
+/// one: its own data folder, key, SQLite file and broker connection, central's key pinned, the default rules. It prints
+/// <c>node &lt;name&gt; &lt;public key&gt;</c> for each node, then <c>ready &lt;ms&gt;</c>, and stops its nodes when its standard
+/// input closes. Several of these share a machine's nodes because one process may hold 20,000 files at most.
+/// </summary>
+/// <remarks>
+/// Two settings differ from an agent's defaults, both because thousands of nodes share one machine here: SQLite
+/// <c>synchronous=NORMAL</c> (each real agent fsyncs its own disk; here every fsync of thousands of nodes would queue
+/// on one), and a hello interval of a day (central answers a hello from a node whose key set differs from its own
+/// with the whole set, see docs/scale.md; the simulator measures fan-out, not key distribution).
+/// </remarks>
+internal static class SimNodes
+{
+    public const string NodesOption = "--sim-nodes";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault()
+                                   ?? throw new ArgumentException($"{name} is required in the simulator's mode");
+        var count = int.Parse(Arg(NodesOption), CultureInfo.InvariantCulture);
+        var (prefix, broker, central, centralKey) = (Arg("--sim-prefix"), Arg("--broker"), Arg("--central"), Arg("--central-key"));
+        var durability = args.SkipWhile(a => a != "--sim-durability").Skip(1).FirstOrDefault() ?? "NORMAL";
+        var root = Directory.CreateTempSubdirectory("steward-sim-");
+        var nodes = new List<NodeRuntime>(count);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            foreach (var chunk in Enumerable.Range(0, count).Chunk(StartTogether))
+                nodes.AddRange(await Task.WhenAll(chunk.Select(i => StartAsync(new StewardOptions
+                {
+                    NodeName = $"{prefix}-{i}", Broker = broker, CentralNodeName = central, Durability = durability,
+                    DataFolder = Path.Combine(root.FullName, $"{prefix}-{i}"), HelloIntervalSeconds = 86_400,
+                    TrustedKeys = new(StringComparer.Ordinal) { [central] = centralKey },
+                }))));
+            var started = clock.ElapsedMilliseconds;
+            foreach (var node in nodes) Console.Out.WriteLine($"node {node.NodeName} {node.PublicKey}");
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready {started}"));
+            await Console.Out.FlushAsync();
+            await Console.In.ReadToEndAsync();   // until the parent is done with this fleet (or gone)
+            return 0;
+        }
+        finally
+        {
+            foreach (var chunk in nodes.Chunk(StartTogether)) await Task.WhenAll(chunk.Select(n => n.DisposeAsync().AsTask()));
+            root.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>How many nodes of one process connect at once: a fleet that starts together, without one huge burst per process.</summary>
+    private const int StartTogether = 50;
+
+    private static async Task<NodeRuntime> StartAsync(StewardOptions options)
+    {
+        var node = new NodeRuntime(options, TimeProvider.System, NullLoggerFactory.Instance);
+        await node.StartAsync(CancellationToken.None);
+        await node.Receiving.WaitAsync(TimeSpan.FromSeconds(60));
+        return node;
+    }
+}
