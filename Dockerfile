@@ -10,5 +10,7 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 RUN apt-get update && apt-get install -y --no-install-recommends openssl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app /app
-COPY scripts/secure-setup.sh scripts/make-certs.sh /app/scripts/
+COPY scripts/secure-setup.sh scripts/make-certs.sh scripts/cluster-setup.sh /app/scripts/
+# What cluster-setup.sh makes the servers' configurations from.
+COPY nats/hub.conf nats/leaf-site.conf /app/nats/
 VOLUME /var/steward

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes a local CA, a server certificate and a client certificate for TLS between Steward's nodes and nats-server
 # (and for the gateway's HTTPS), with openssl:
-#   ./scripts/make-certs.sh [folder] [server-name]     (defaults: ./var/certs, no extra name)
-# The server certificate is valid for 127.0.0.1, localhost and server-name (e.g. "nats" in docker-compose).
+#   ./scripts/make-certs.sh [folder] [server-name[,server-name...]]     (defaults: ./var/certs, no extra name)
+# The server certificate is valid for 127.0.0.1, localhost and each server-name (e.g. "nats-a,nats-b,nats-c,site1-nats"
+# in docker-compose: one certificate for every server of a cluster).
 # Writes ca.pem, ca-key.pem, server.pem, server-key.pem, client.pem, client-key.pem; keys are mode 0600.
 # Idempotent: a file that exists is kept, so certificates already handed out stay valid.
 set -euo pipefail
@@ -36,9 +37,10 @@ sign() {
 }
 
 san="IP:127.0.0.1,DNS:localhost"
-[ -n "$name" ] && san="$san,DNS:$name"
+for n in ${name//,/ }; do san="$san,DNS:$n"; done
+cn=${name%%,*}
 key server-key.pem
-sign server "${name:-localhost}" "basicConstraints=CA:FALSE
+sign server "${cn:-localhost}" "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
 subjectAltName=$san"
@@ -50,4 +52,4 @@ extendedKeyUsage=clientAuth"
 
 chmod 0644 ca.pem server.pem client.pem
 rm -f ca.srl
-echo "Certificates in $(pwd): ca.pem, server.pem + server-key.pem (127.0.0.1, localhost${name:+, $name}), client.pem + client-key.pem"
+echo "Certificates in $(pwd): ca.pem, server.pem + server-key.pem (127.0.0.1, localhost${name:+, ${name//,/, }}), client.pem + client-key.pem"

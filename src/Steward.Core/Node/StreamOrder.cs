@@ -10,16 +10,23 @@ internal sealed class StreamOrder<TKey>(TaskSupervisor tasks) where TKey : notnu
 
     public void Run(TKey stream, string what, Func<CancellationToken, Task> work)
     {
+        Task tail;
         lock (_tails)
         {
             var previous = _tails.GetValueOrDefault(stream, Task.CompletedTask);
-            _tails[stream] = tasks.Run(what, async ct =>
+            tail = tasks.Run(what, async ct =>
             {
                 await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await work(ct).ConfigureAwait(false);
             });
-            if (_tails.Count > 64)
-                foreach (var done in _tails.Where(t => t.Value.IsCompleted).Select(t => t.Key).ToList()) _tails.Remove(done);
+            _tails[stream] = tail;
         }
+        // A stream leaves the table with its last piece: a fan-out's thousands of one-reply streams are each removed once,
+        // where a sweep of the whole table on every call made them cost the square of their number.
+        tail.ContinueWith(done =>
+        {
+            lock (_tails)
+                if (_tails.TryGetValue(stream, out var current) && current == done) _tails.Remove(stream);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -24,20 +25,39 @@ internal sealed class EventStream<T>(IAsyncEnumerable<T> items, Func<T, (string 
         var ct = httpContext.RequestAborted;
         await using var events = items.GetAsyncEnumerator(ct);
         var next = events.MoveNextAsync().AsTask();
+        // One timer for the stream, not one per event: a burst of thousands of events (a fan-out's) would leave as many
+        // timers waiting out the interval. When it fires after a write, it waits out the rest of the interval from that write.
+        var lastWrite = TimeProvider.System.GetTimestamp();
+        var quiet = Task.Delay(heartbeat, ct);
         try
         {
             while (true)
             {
-                if (await Task.WhenAny(next, Task.Delay(heartbeat, ct)) != next)
+                if (await Task.WhenAny(next, quiet) != next)
                 {
-                    await WriteAsync(response, ": heartbeat\n\n", ct);
+                    var sinceWrite = TimeProvider.System.GetElapsedTime(lastWrite);
+                    if (sinceWrite >= heartbeat)
+                    {
+                        Write(response, ": heartbeat\n\n");
+                        await response.BodyWriter.FlushAsync(ct);
+                        lastWrite = TimeProvider.System.GetTimestamp();
+                        sinceWrite = TimeSpan.Zero;
+                    }
+                    quiet = Task.Delay(heartbeat - sinceWrite, ct);
                     continue;
                 }
-                if (!await next) return;
+                if (!await next)
+                {
+                    await response.BodyWriter.FlushAsync(ct);
+                    return;
+                }
                 var (name, id) = describe(events.Current);
-                await WriteAsync(response, string.Create(CultureInfo.InvariantCulture,
-                    $"event: {name}\ndata: {JsonSerializer.Serialize(events.Current, json)}\nid: {id}\n\n"), ct);
+                Write(response, string.Create(CultureInfo.InvariantCulture,
+                    $"event: {name}\ndata: {JsonSerializer.Serialize(events.Current, json)}\nid: {id}\n\n"));
+                lastWrite = TimeProvider.System.GetTimestamp();
                 next = events.MoveNextAsync().AsTask();
+                // Flushed when nothing more is ready: a burst goes out in a few writes to the socket, not one per event.
+                if (!next.IsCompleted) await response.BodyWriter.FlushAsync(ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -50,9 +70,6 @@ internal sealed class EventStream<T>(IAsyncEnumerable<T> items, Func<T, (string 
         }
     }
 
-    private static async Task WriteAsync(HttpResponse response, string text, CancellationToken ct)
-    {
-        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
-        await response.Body.FlushAsync(ct);
-    }
+    /// <summary>Into the response's buffer; nothing goes out before the next flush.</summary>
+    private static void Write(HttpResponse response, string text) => response.BodyWriter.Write(Encoding.UTF8.GetBytes(text));
 }
