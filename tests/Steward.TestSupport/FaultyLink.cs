@@ -22,6 +22,7 @@ public sealed class FaultyLink : IAsyncDisposable
     private long _delayTicks;
     private volatile bool _refusing;
     private int _forwarded;
+    private int _cuts;
     private int _disposed;
 
     public FaultyLink(int targetPort)
@@ -71,6 +72,7 @@ public sealed class FaultyLink : IAsyncDisposable
     /// <summary>Resets every current connection (RST, as when a route drops); new connections are accepted as before.</summary>
     public void Cut()
     {
+        Interlocked.Increment(ref _cuts);
         foreach (var connection in _connections.Keys) connection.Reset();
     }
 
@@ -120,8 +122,11 @@ public sealed class FaultyLink : IAsyncDisposable
         try
         {
             if (_refusing) return;
+            var cutsBefore = Volatile.Read(ref _cuts);
             await target.ConnectAsync(IPAddress.Loopback, _targetPort, connection.Token).ConfigureAwait(false);
             _connections[connection] = true;
+            // Cut or refused while it was connecting: Cut() did not see it yet, so it goes now.
+            if (_refusing || Volatile.Read(ref _cuts) != cutsBefore) return;
             Interlocked.Increment(ref _forwarded);
             await Task.WhenAll(PumpAsync(client, target, connection, upstream: true), PumpAsync(target, client, connection, upstream: false)).ConfigureAwait(false);
         }
