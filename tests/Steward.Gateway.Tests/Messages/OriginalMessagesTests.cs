@@ -1,29 +1,13 @@
 using System.Net;
 using System.Text;
-using Steward.Core.Node;
 using Steward.TestSupport;
 
 namespace Steward.Gateway.Tests.Messages;
 
 /// <summary>Messages written the way the original Steward's users write them, posted as they stand.</summary>
 [Collection(BrokerCollection.Name)]
-public sealed class OriginalMessagesTests(NatsServerFixture broker) : GatewayTest(broker)
+public sealed class OriginalMessagesTests(NatsServerFixture broker) : GatewayAgentTest(broker)
 {
-    private readonly string _ship = Names.Next("ship");
-    private NodeRuntime _agent = null!;
-
-    public override async Task InitializeAsync()
-    {
-        _agent = await TestNode.StartAsync(Broker.Url, _ship);
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await _agent.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_message_with_trailing_commas_comments_and_an_absolute_directory_runs_and_its_result_lands_under_the_data_folder()
     {
@@ -34,7 +18,7 @@ public sealed class OriginalMessagesTests(NatsServerFixture broker) : GatewayTes
                     // as in the original's README
                     "directory":"/var/cli/command_result/",
                     "fileName": "some-file-name.result",
-                    "toNode": "{{_ship}}",
+                    "toNode": "{{Ship}}",
                     "method":"REQCliCommand",
                     "methodArgs": ["bash","-c","echo hello original"],
                     "replyMethod":"REQToFileAppend",
@@ -48,7 +32,7 @@ public sealed class OriginalMessagesTests(NatsServerFixture broker) : GatewayTes
         var events = await Client.ReadEventsUntilFinalAsync(ids[0], timeout.Token);
 
         Assert.Contains(events, e => e.Event == "state" && e.Data.Contains("\"done\"", StringComparison.Ordinal));
-        var file = Path.Combine(Gateway.DataFolder, "data", "var", "cli", "command_result", _ship, "some-file-name.result");
+        var file = Path.Combine(Gateway.DataFolder, "data", "var", "cli", "command_result", Ship, "some-file-name.result");
         Assert.Equal("hello original\n", await File.ReadAllTextAsync(file, timeout.Token));
     }
 
@@ -56,12 +40,12 @@ public sealed class OriginalMessagesTests(NatsServerFixture broker) : GatewayTes
     public async Task Data_as_an_array_of_strings_is_joined_one_per_line()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var ids = await Client.PostMessagesAsync($$"""{"toNode":"{{_ship}}","method":"REQToFile","directory":"notes","fileName":"motd.txt","data":["first line","second line"]}""");
+        var ids = await Client.PostMessagesAsync($$"""{"toNode":"{{Ship}}","method":"REQToFile","directory":"notes","fileName":"motd.txt","data":["first line","second line"]}""");
 
         var events = await Client.ReadEventsUntilFinalAsync(ids[0], timeout.Token);
 
         Assert.Contains(events, e => e.Event == "state" && e.Data.Contains("\"done\"", StringComparison.Ordinal));
-        Assert.Equal("first line\nsecond line", await File.ReadAllTextAsync(Path.Combine(_agent.Context.FilesFolder, "notes", Gateway.NodeName, "motd.txt"), timeout.Token));
+        Assert.Equal("first line\nsecond line", await File.ReadAllTextAsync(Path.Combine(Agent.Context.FilesFolder, "notes", Gateway.NodeName, "motd.txt"), timeout.Token));
     }
 
     [Theory]
