@@ -42,6 +42,14 @@ internal sealed class NodeQueries : IOperatorQueries
         return await db.Outbound.AsNoTracking().Where(m => m.BatchId == batchId).OrderBy(m => m.ToNode).ToListAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>Ids and states only: a fan-out's rows with their messages are megabytes at thousands of nodes.</summary>
+    public async Task<(int Total, IReadOnlyList<long> Open)> BatchOpenAsync(long batchId, CancellationToken ct)
+    {
+        await using var db = _open();
+        var states = await db.Outbound.AsNoTracking().Where(m => m.BatchId == batchId).Select(m => new { m.Id, m.State }).ToListAsync(ct).ConfigureAwait(false);
+        return (states.Count, states.Where(m => !MessageStates.IsFinal(m.State)).Select(m => m.Id).ToList());
+    }
+
     public async Task<IReadOnlyList<MessageEvent>> BatchEventsAsync(long batchId, long afterSeq, CancellationToken ct, int limit = int.MaxValue)
     {
         await using var db = _open();
