@@ -11,13 +11,14 @@ using Steward.TestSupport;
 namespace Steward.Bench;
 
 /// <summary>
-/// A fan-out through the gateway process to N agent nodes, twice (cold, then warm): time to all ACKed and to all replied, as the batch's event
+/// A fan-out through the gateway process to N agent nodes, three times (cold, warm-up, measured): time to all ACKed and to all replied, as the batch's event
 /// stream shows them, and how far that stream ran behind the commits; the gateway's peak RSS and the CPU it spent on the
 /// fan-out; each broker server's peak RSS and client connections.
 /// </summary>
 internal sealed record FanOutResult(
-    int Nodes, string Method, string Where, double StartedSeconds, double ColdRepliedMs, double AllAckedMs, double AllRepliedMs, double MaxStreamLagMs, int Events,
-    long GatewayPeakRssKiB, double GatewayCpuSeconds, IReadOnlyList<long> BrokerPeakRssKiB, IReadOnlyList<int> Connections, long SimRssKiB);
+    int Nodes, string Method, string Where, double StartedSeconds, double ColdRepliedMs, double AllAckedMs, double AllRepliedMs, double RepliesCommittedMs,
+    double MaxStreamLagMs, int Events, long GatewayPeakRssKiB, double GatewayCpuSeconds, IReadOnlyList<long> BrokerPeakRssKiB, double BrokerCpuSeconds,
+    IReadOnlyList<int> Connections, long SimRssKiB, double SimCpuSeconds);
 
 internal static class FanOut
 {
@@ -40,7 +41,8 @@ internal static class FanOut
                     o.CentralNodeName = central;
                     o.TrustedKeys[central] = centralKey;
                 }, joinFleet: false))));
-            var fleet = new Fleet(agents.ToDictionary(a => a.NodeName, a => a.PublicKey), clock.Elapsed, "1 server, agents in the benchmark's process", () => 0);
+            var fleet = new Fleet(agents.ToDictionary(a => a.NodeName, a => a.PublicKey), clock.Elapsed, "1 server, agents in the benchmark's process",
+                () => 0, () => ProcFs.CpuSeconds(Environment.ProcessId));
             return await MeasureAsync(fleet, method, central, centralData, broker.Url, [broker.ProcessId ?? 0], []);
         }
         finally
@@ -61,7 +63,7 @@ internal static class FanOut
             var urls = cluster.UrlsFrom(0);
             await using var sim = await SimFleet.StartAsync(count, perProcess, urls, central, CentralKey(centralData));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fleet of {count} nodes in {sim.ProcessIds.Count} simulator process(es) up in {sim.StartedIn.TotalSeconds:F1} s"));
-            var fleet = new Fleet(sim.Keys, sim.StartedIn, $"3-server cluster, {sim.ProcessIds.Count} simulator process(es)", sim.RssKiB);
+            var fleet = new Fleet(sim.Keys, sim.StartedIn, $"3-server cluster, {sim.ProcessIds.Count} simulator process(es)", sim.RssKiB, sim.CpuSeconds);
             var monitors = Enumerable.Range(0, cluster.Servers.Count).Select(cluster.MonitorOf).ToList();
             return await MeasureAsync(fleet, Methods.Ping, central, centralData, urls, cluster.Servers.Select(s => s.ProcessId ?? 0).ToList(), monitors);
         }
@@ -72,7 +74,7 @@ internal static class FanOut
         }
     }
 
-    private sealed record Fleet(IReadOnlyDictionary<string, string> Keys, TimeSpan StartedIn, string Where, Func<long> SimRssKiB);
+    private sealed record Fleet(IReadOnlyDictionary<string, string> Keys, TimeSpan StartedIn, string Where, Func<long> SimRssKiB, Func<double> SimCpuSeconds);
 
     /// <summary>central's key, made in its data folder: each agent pins it, as an operator enrols a fleet.</summary>
     private static string CentralKey(string centralData)
@@ -99,12 +101,16 @@ internal static class FanOut
         var connections = new List<int>();
         foreach (var monitor in monitors) connections.Add(await monitor.ConnectionsAsync());
 
-        // The same fan-out twice: the first one finds the gateway cold (most of its CPU goes to compiling, JIT and then
-        // tiered recompilation); the second one, the one measured, finds it as a long-running gateway is.
-        (long BatchId, double AckedMs, double RepliedMs, double MaxLagMs, int Events, int Replied) cold;
+        // The same fan-out three times: the first one finds the gateway cold (most of its CPU goes to compiling: JIT,
+        // then tiered recompilation, which the second one still pays for); the third, the one measured, finds it as a
+        // long-running gateway is.
+        (long BatchId, double AckedMs, double RepliedMs, double CommittedMs, double MaxLagMs, int Events, int Replied) cold;
         try
         {
             cold = await FanOutOnceAsync(client, fleet.Keys.Keys.ToList(), method);
+            await Task.Delay(TimeSpan.FromSeconds(5));   // tiered compilation goes on in the background
+            await FanOutOnceAsync(client, fleet.Keys.Keys.ToList(), method);
+            await Task.Delay(TimeSpan.FromSeconds(5));
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
@@ -112,50 +118,56 @@ internal static class FanOut
             await File.WriteAllTextAsync(log, gateway.Output);
             throw new InvalidOperationException($"the fan-out to {count} nodes broke off; the gateway's output is in {log}", e);
         }
-        await Task.Delay(TimeSpan.FromSeconds(5));   // tiered compilation finishes in the background
 
         await using var profiler = Profiler.StartIfAsked(gateway.Id, count);
-        var cpuBefore = ProcFs.CpuSeconds(gateway.Id);
-        var (batchId, ackedMs, repliedMs, maxLagMs, events, replied) = await FanOutOnceAsync(client, fleet.Keys.Keys.ToList(), method);
+        var (cpuBefore, brokerCpuBefore, simCpuBefore) = (ProcFs.CpuSeconds(gateway.Id), brokerPids.Sum(ProcFs.CpuSeconds), fleet.SimCpuSeconds());
+        var (batchId, ackedMs, repliedMs, committedMs, maxLagMs, events, replied) = await FanOutOnceAsync(client, fleet.Keys.Keys.ToList(), method);
         var cpu = ProcFs.CpuSeconds(gateway.Id) - cpuBefore;
+        var (brokerCpu, simCpu) = (brokerPids.Sum(ProcFs.CpuSeconds) - brokerCpuBefore, fleet.SimCpuSeconds() - simCpuBefore);
         var summary = (await client.GetFromJsonAsync<JsonElement>($"/batches/{batchId}")).GetProperty("summary");
         if (summary.GetProperty("done").GetInt32() != count || replied != count)
             Console.WriteLine($"NOTE: {count} nodes: {replied} replied on the stream; the batch says {summary}");
-        var result = new FanOutResult(count, method, fleet.Where, fleet.StartedIn.TotalSeconds, cold.RepliedMs, ackedMs, repliedMs, maxLagMs, events,
-            ProcFs.PeakRssKiB(gateway.Id), cpu, brokerPids.Select(ProcFs.PeakRssKiB).ToList(), connections, fleet.SimRssKiB());
+        var result = new FanOutResult(count, method, fleet.Where, fleet.StartedIn.TotalSeconds, cold.RepliedMs, ackedMs, repliedMs, committedMs, maxLagMs, events,
+            ProcFs.PeakRssKiB(gateway.Id), cpu, brokerPids.Select(ProcFs.PeakRssKiB).ToList(), brokerCpu, connections, fleet.SimRssKiB(), simCpu);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"fan-out of {method} to {count,4} nodes: cold all replied {cold.RepliedMs:F0} ms; warm: all ACKed {ackedMs,6:F0} ms, all replied {repliedMs,6:F0} ms, stream lag ≤ {maxLagMs:F0} ms ({events} events), gateway peak RSS {result.GatewayPeakRssKiB / 1024} MiB, {cpu:F1} CPU-s, broker peak RSS {string.Join("/", result.BrokerPeakRssKiB.Select(k => k / 1024))} MiB, connections {string.Join("/", connections)}"));
+            $"fan-out of {method} to {count,4} nodes: cold all replied {cold.RepliedMs:F0} ms; warm: all ACKed {ackedMs,6:F0} ms, all replied {repliedMs,6:F0} ms (committed at {committedMs:F0} ms), stream lag ≤ {maxLagMs:F0} ms ({events} events), gateway peak RSS {result.GatewayPeakRssKiB / 1024} MiB, {cpu:F1} CPU-s, broker peak RSS {string.Join("/", result.BrokerPeakRssKiB.Select(k => k / 1024))} MiB, {brokerCpu:F1} CPU-s, connections {string.Join("/", connections)}, simulator {simCpu:F1} CPU-s, {result.SimRssKiB / 1024} MiB"));
         return result;
     }
 
     /// <summary>Posts the batch and reads its event stream to its end (every message final).</summary>
-    private static async Task<(long BatchId, double AckedMs, double RepliedMs, double MaxLagMs, int Events, int Replied)> FanOutOnceAsync(
+    private static async Task<(long BatchId, double AckedMs, double RepliedMs, double CommittedMs, double MaxLagMs, int Events, int Replied)> FanOutOnceAsync(
         HttpClient client, List<string> nodes, string method)
     {
         var clock = Stopwatch.StartNew();
+        var postedAt = DateTime.UtcNow;
         var posted = await client.PostAsJsonAsync("/messages/batch", method == Methods.Ping
             ? new { toHosts = nodes, method, methodArgs = Array.Empty<string>() }
             : new { toHosts = nodes, method, methodArgs = new[] { "echo", "hi" } });
         posted.EnsureSuccessStatusCode();
         var batchId = (await posted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("batchId").GetInt64();
         var (acked, replied) = (new HashSet<string>(), new HashSet<string>());
-        double ackedMs = 0, repliedMs = 0, maxLagMs = 0;
+        double ackedMs = 0, repliedMs = 0, committedMs = 0, maxLagMs = 0;
         var events = 0;
         using var response = await client.GetAsync($"/batches/{batchId}/events", HttpCompletionOption.ResponseHeadersRead);
+        var streaming = DateTime.UtcNow;   // events stored before this are history: their lag is not the stream's
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
         while (await reader.ReadLineAsync() is { } line)
         {
             if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
             var e = JsonDocument.Parse(line[6..]).RootElement;
             events++;
-            // How long after its commit the event reached this client: whether the stream keeps up.
-            maxLagMs = Math.Max(maxLagMs, (DateTime.UtcNow - e.GetProperty("at").GetDateTime().ToUniversalTime()).TotalMilliseconds);
+            // How long after its commit a live event reached this client: whether the stream keeps up.
+            var at = e.GetProperty("at").GetDateTime().ToUniversalTime();
+            if (at >= streaming) maxLagMs = Math.Max(maxLagMs, (DateTime.UtcNow - at).TotalMilliseconds);
             var node = e.GetProperty("node").GetString()!;
             if (e.TryGetProperty("state", out var state) && state.GetString() is "acked" or "replied" or "done" && acked.Add(node) && acked.Count == nodes.Count)
                 ackedMs = clock.Elapsed.TotalMilliseconds;
-            if (e.GetProperty("kind").GetString() == "reply" && replied.Add(node) && replied.Count == nodes.Count)
-                repliedMs = clock.Elapsed.TotalMilliseconds;
+            if (e.GetProperty("kind").GetString() == "reply" && replied.Add(node))
+            {
+                committedMs = Math.Max(committedMs, (at - postedAt).TotalMilliseconds);   // when the gateway stored it
+                if (replied.Count == nodes.Count) repliedMs = clock.Elapsed.TotalMilliseconds;
+            }
         }
-        return (batchId, ackedMs, repliedMs, maxLagMs, events, replied.Count);
+        return (batchId, ackedMs, repliedMs, committedMs, maxLagMs, events, replied.Count);
     }
 }

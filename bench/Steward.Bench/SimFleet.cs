@@ -71,6 +71,9 @@ internal sealed class SimFleet : IAsyncDisposable
         lock (errors) throw new InvalidOperationException($"simulator {prefix} ended before its {size} nodes were up:\n{errors}");
     }
 
+    /// <summary>The CPU time the simulator processes have used together so far.</summary>
+    public double CpuSeconds() => _processes.Sum(p => ProcFs.CpuSeconds(p.Id));
+
     /// <summary>The simulator processes' resident memory together, in KiB.</summary>
     public long RssKiB() => _processes.Sum(p => ProcFs.RssKiB(p.Id));
 
