@@ -18,7 +18,7 @@ namespace Steward.Bench;
 internal sealed record FanOutResult(
     int Nodes, string Method, string Where, double StartedSeconds, double ColdRepliedMs, double AllAckedMs, double AllRepliedMs, double RepliesCommittedMs,
     double MaxStreamLagMs, int Events, long GatewayPeakRssKiB, double GatewayCpuSeconds, IReadOnlyList<long> BrokerPeakRssKiB, double BrokerCpuSeconds,
-    IReadOnlyList<int> Connections, long SimRssKiB, double SimCpuSeconds);
+    IReadOnlyList<int> Connections, long SimRssKiB, double SimCpuSeconds, string Load);
 
 internal static class FanOut
 {
@@ -120,6 +120,7 @@ internal static class FanOut
         }
 
         await using var profiler = Profiler.StartIfAsked(gateway.Id, count);
+        var loadBefore = Report.LoadAverage().Split(' ')[0];
         var (cpuBefore, brokerCpuBefore, simCpuBefore) = (ProcFs.CpuSeconds(gateway.Id), brokerPids.Sum(ProcFs.CpuSeconds), fleet.SimCpuSeconds());
         var (batchId, ackedMs, repliedMs, committedMs, maxLagMs, events, replied) = await FanOutOnceAsync(client, fleet.Keys.Keys.ToList(), method);
         var cpu = ProcFs.CpuSeconds(gateway.Id) - cpuBefore;
@@ -128,9 +129,10 @@ internal static class FanOut
         if (summary.GetProperty("done").GetInt32() != count || replied != count)
             Console.WriteLine($"NOTE: {count} nodes: {replied} replied on the stream; the batch says {summary}");
         var result = new FanOutResult(count, method, fleet.Where, fleet.StartedIn.TotalSeconds, cold.RepliedMs, ackedMs, repliedMs, committedMs, maxLagMs, events,
-            ProcFs.PeakRssKiB(gateway.Id), cpu, brokerPids.Select(ProcFs.PeakRssKiB).ToList(), brokerCpu, connections, fleet.SimRssKiB(), simCpu);
+            ProcFs.PeakRssKiB(gateway.Id), cpu, brokerPids.Select(ProcFs.PeakRssKiB).ToList(), brokerCpu, connections, fleet.SimRssKiB(), simCpu,
+            $"{loadBefore} → {Report.LoadAverage().Split(' ')[0]}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"fan-out of {method} to {count,4} nodes: cold all replied {cold.RepliedMs:F0} ms; warm: all ACKed {ackedMs,6:F0} ms, all replied {repliedMs,6:F0} ms (committed at {committedMs:F0} ms), stream lag ≤ {maxLagMs:F0} ms ({events} events), gateway peak RSS {result.GatewayPeakRssKiB / 1024} MiB, {cpu:F1} CPU-s, broker peak RSS {string.Join("/", result.BrokerPeakRssKiB.Select(k => k / 1024))} MiB, {brokerCpu:F1} CPU-s, connections {string.Join("/", connections)}, simulator {simCpu:F1} CPU-s, {result.SimRssKiB / 1024} MiB"));
+            $"fan-out of {method} to {count,4} nodes: cold all replied {cold.RepliedMs:F0} ms; warm: all ACKed {ackedMs,6:F0} ms, all replied {repliedMs,6:F0} ms (committed at {committedMs:F0} ms), stream lag ≤ {maxLagMs:F0} ms ({events} events), gateway peak RSS {result.GatewayPeakRssKiB / 1024} MiB, {cpu:F1} CPU-s, broker peak RSS {string.Join("/", result.BrokerPeakRssKiB.Select(k => k / 1024))} MiB, {brokerCpu:F1} CPU-s, connections {string.Join("/", connections)}, simulator {simCpu:F1} CPU-s, {result.SimRssKiB / 1024} MiB, load {result.Load}"));
         return result;
     }
 
