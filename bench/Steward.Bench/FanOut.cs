@@ -18,7 +18,7 @@ namespace Steward.Bench;
 internal sealed record FanOutResult(
     int Nodes, string Method, string Where, double StartedSeconds, double ColdRepliedMs, double AllAckedMs, double AllRepliedMs, double RepliesCommittedMs,
     double MaxStreamLagMs, int Events, long GatewayPeakRssKiB, double GatewayCpuSeconds, IReadOnlyList<long> BrokerPeakRssKiB, double BrokerCpuSeconds,
-    IReadOnlyList<int> Connections, long SimRssKiB, double SimCpuSeconds, string Load);
+    IReadOnlyList<int> Connections, IReadOnlyList<int> Subscriptions, long SimRssKiB, double SimCpuSeconds, string Load, FleetExtras? Extras = null);
 
 internal static class FanOut
 {
@@ -43,7 +43,7 @@ internal static class FanOut
                 }, joinFleet: false))));
             var fleet = new Fleet(agents.ToDictionary(a => a.NodeName, a => a.PublicKey), clock.Elapsed, "1 server, agents in the benchmark's process",
                 () => 0, () => ProcFs.CpuSeconds(Environment.ProcessId));
-            return await MeasureAsync(fleet, method, central, centralData, broker.Url, [broker.ProcessId ?? 0], []);
+            return await MeasureAsync(fleet, method, central, centralData, broker.Url, [broker.ProcessId ?? 0], [], null, null);
         }
         finally
         {
@@ -61,11 +61,13 @@ internal static class FanOut
         {
             var central = Names.Next("central");
             var urls = cluster.UrlsFrom(0);
-            await using var sim = await SimFleet.StartAsync(count, perProcess, urls, central, CentralKey(centralData));
+            var centralKey = CentralKey(centralData);
+            await using var sim = await SimFleet.StartAsync(count, perProcess, urls, central, centralKey);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fleet of {count} nodes in {sim.ProcessIds.Count} simulator process(es) up in {sim.StartedIn.TotalSeconds:F1} s"));
             var fleet = new Fleet(sim.Keys, sim.StartedIn, $"3-server cluster, {sim.ProcessIds.Count} simulator process(es)", sim.RssKiB, sim.CpuSeconds);
             var monitors = Enumerable.Range(0, cluster.Servers.Count).Select(cluster.MonitorOf).ToList();
-            return await MeasureAsync(fleet, Methods.Ping, central, centralData, urls, cluster.Servers.Select(s => s.ProcessId ?? 0).ToList(), monitors);
+            return await MeasureAsync(fleet, Methods.Ping, central, centralData, urls, cluster.Servers.Select(s => s.ProcessId ?? 0).ToList(), monitors,
+                sim, cluster, centralKey);
         }
         finally
         {
@@ -84,7 +86,8 @@ internal static class FanOut
     }
 
     private static async Task<FanOutResult> MeasureAsync(
-        Fleet fleet, string method, string central, string centralData, string brokerUrls, IReadOnlyList<int> brokerPids, IReadOnlyList<NatsMonitor> monitors)
+        Fleet fleet, string method, string central, string centralData, string brokerUrls, IReadOnlyList<int> brokerPids, IReadOnlyList<NatsMonitor> monitors,
+        SimFleet? sim, NatsCluster? cluster, string centralKey = "")
     {
         var count = fleet.Keys.Count;
         // central knows every agent's key as an operator's approvals leave it: enrolled in its keys.json.
@@ -98,8 +101,12 @@ internal static class FanOut
         };
         await using var gateway = await HostProcess.StartAsync(HostProcess.Gateway, environment,
             "--node", central, "--central", central, "--broker", brokerUrls, "--data", centralData, "--urls", client.BaseAddress.ToString().TrimEnd('/'));
-        var connections = new List<int>();
-        foreach (var monitor in monitors) connections.Add(await monitor.ConnectionsAsync());
+        var (connections, subscriptions) = (new List<int>(), new List<int>());
+        foreach (var monitor in monitors)
+        {
+            connections.Add(await monitor.ConnectionsAsync());
+            subscriptions.Add(await monitor.SubscriptionsAsync());
+        }
 
         // The same fan-out three times: the first one finds the gateway cold (most of its CPU goes to compiling: JIT,
         // then tiered recompilation, which the second one still pays for); the third, the one measured, finds it as a
@@ -122,18 +129,37 @@ internal static class FanOut
         await using var profiler = Profiler.StartIfAsked(gateway.Id, count);
         var loadBefore = Report.LoadAverage().Split(' ')[0];
         var (cpuBefore, brokerCpuBefore, simCpuBefore) = (ProcFs.CpuSeconds(gateway.Id), brokerPids.Sum(ProcFs.CpuSeconds), fleet.SimCpuSeconds());
+        var writtenBefore = FleetPhases.WrittenBytes(gateway.Id);
         var (batchId, ackedMs, repliedMs, committedMs, maxLagMs, events, replied) = await FanOutOnceAsync(client, fleet.Keys.Keys.ToList(), method);
         var cpu = ProcFs.CpuSeconds(gateway.Id) - cpuBefore;
         var (brokerCpu, simCpu) = (brokerPids.Sum(ProcFs.CpuSeconds) - brokerCpuBefore, fleet.SimCpuSeconds() - simCpuBefore);
+        var written = FleetPhases.WrittenBytes(gateway.Id) - writtenBefore;
         var summary = (await client.GetFromJsonAsync<JsonElement>($"/batches/{batchId}")).GetProperty("summary");
         if (summary.GetProperty("done").GetInt32() != count || replied != count)
             Console.WriteLine($"NOTE: {count} nodes: {replied} replied on the stream; the batch says {summary}");
         var result = new FanOutResult(count, method, fleet.Where, fleet.StartedIn.TotalSeconds, cold.RepliedMs, ackedMs, repliedMs, committedMs, maxLagMs, events,
-            ProcFs.PeakRssKiB(gateway.Id), cpu, brokerPids.Select(ProcFs.PeakRssKiB).ToList(), brokerCpu, connections, fleet.SimRssKiB(), simCpu,
-            $"{loadBefore} → {Report.LoadAverage().Split(' ')[0]}");
+            ProcFs.PeakRssKiB(gateway.Id), cpu, brokerPids.Select(ProcFs.PeakRssKiB).ToList(), brokerCpu, connections, subscriptions, fleet.SimRssKiB(), simCpu,
+            $"{loadBefore} → {Report.LoadAverage().Split(' ')[0]}", await ExtrasAsync(sim, cluster, gateway.Id, centralData, fleet.Keys, central, centralKey, written));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"fan-out of {method} to {count,4} nodes: cold all replied {cold.RepliedMs:F0} ms; warm: all ACKed {ackedMs,6:F0} ms, all replied {repliedMs,6:F0} ms (committed at {committedMs:F0} ms), stream lag ≤ {maxLagMs:F0} ms ({events} events), gateway peak RSS {result.GatewayPeakRssKiB / 1024} MiB, {cpu:F1} CPU-s, broker peak RSS {string.Join("/", result.BrokerPeakRssKiB.Select(k => k / 1024))} MiB, {brokerCpu:F1} CPU-s, connections {string.Join("/", connections)}, simulator {simCpu:F1} CPU-s, {result.SimRssKiB / 1024} MiB, load {result.Load}"));
+            $"fan-out of {method} to {count,4} nodes: cold all replied {cold.RepliedMs:F0} ms; warm: all ACKed {ackedMs,6:F0} ms, all replied {repliedMs,6:F0} ms (committed at {committedMs:F0} ms), stream lag ≤ {maxLagMs:F0} ms ({events} events), gateway peak RSS {result.GatewayPeakRssKiB / 1024} MiB, {cpu:F1} CPU-s, broker peak RSS {string.Join("/", result.BrokerPeakRssKiB.Select(k => k / 1024))} MiB, {brokerCpu:F1} CPU-s, connections {string.Join("/", connections)}, subscriptions {string.Join("/", subscriptions)}, simulator {simCpu:F1} CPU-s, {result.SimRssKiB / 1024} MiB, load {result.Load}"));
         return result;
+    }
+
+    /// <summary>After the fan-outs, with the simulator: the hello storm, central's files, and a server killed (FleetPhases).</summary>
+    private static async Task<FleetExtras?> ExtrasAsync(
+        SimFleet? sim, NatsCluster? cluster, int gatewayPid, string centralData, IReadOnlyDictionary<string, string> agents, string central, string centralKey,
+        long written)
+    {
+        if (sim is null || cluster is null) return null;
+        var knows = new Dictionary<string, string>(agents, StringComparer.Ordinal) { [central] = centralKey };
+        var hello = await FleetPhases.HelloStormAsync(sim, gatewayPid, Path.Combine(centralData, "steward.db"), knows);
+        var files = FleetPhases.CentralFiles(centralData);
+        var failover = await FleetPhases.FailoverAsync(cluster);
+        var extras = new FleetExtras(hello.Ms, hello.CpuSeconds, hello.KeysUpdates, hello.KeySetBytes, files.DbBytes, files.Outbound, files.Events, files.Inbound,
+            files.AuditBytes, written, failover.Clients, failover.Ms);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {agents.Count} hellos stored in {hello.Ms:F0} ms ({hello.CpuSeconds:F1} gateway CPU-s, {hello.KeysUpdates} key sets sent; the set is {hello.KeySetBytes} bytes); central: {files.DbBytes / 1024} KiB of database for {files.Outbound} messages, {files.Events} events, {files.Inbound} received, audit.log {files.AuditBytes / 1024} KiB; {written / 1024} KiB written in the measured fan-out; a server killed under {failover.Clients} clients: all on the others in {failover.Ms:F0} ms"));
+        return extras;
     }
 
     /// <summary>Posts the batch and reads its event stream to its end (every message final).</summary>
