@@ -151,7 +151,11 @@ internal static class FanOut
         long written)
     {
         if (sim is null || cluster is null) return null;
-        var knows = new Dictionary<string, string>(agents, StringComparer.Ordinal) { [central] = centralKey };
+        // What central holds: the agents enrolled in its keys.json, its own key, and every key HostProcess pinned (the test
+        // fleet's: the centrals of earlier sizes too).
+        var knows = new Dictionary<string, string>(agents, StringComparer.Ordinal);
+        foreach (var (node, key) in TestFleet.Keys) knows[node] = key;
+        knows[central] = centralKey;
         var hello = await FleetPhases.HelloStormAsync(sim, gatewayPid, Path.Combine(centralData, "steward.db"), knows);
         var files = FleetPhases.CentralFiles(centralData);
         var failover = await FleetPhases.FailoverAsync(cluster);
