@@ -52,7 +52,8 @@ internal static class FanOut
     }
 
     /// <summary>The fleet simulator: <paramref name="count"/> nodes in processes of at most <paramref name="perProcess"/>, spread over a 3-server cluster.</summary>
-    public static async Task<FanOutResult> RunFleetAsync(int count, int perProcess)
+    /// <param name="keyChange">also measure a key set change reaching every node (each then holds every key: not for 5,000 in one machine).</param>
+    public static async Task<FanOutResult> RunFleetAsync(int count, int perProcess, bool keyChange = false)
     {
         var cluster = new NatsCluster(3);
         await cluster.InitializeAsync();
@@ -67,7 +68,7 @@ internal static class FanOut
             var fleet = new Fleet(sim.Keys, sim.StartedIn, $"3-server cluster, {sim.ProcessIds.Count} simulator process(es)", sim.RssKiB, sim.CpuSeconds);
             var monitors = Enumerable.Range(0, cluster.Servers.Count).Select(cluster.MonitorOf).ToList();
             return await MeasureAsync(fleet, Methods.Ping, central, centralData, urls, cluster.Servers.Select(s => s.ProcessId ?? 0).ToList(), monitors,
-                sim, cluster, centralKey);
+                sim, cluster, centralKey, keyChange);
         }
         finally
         {
@@ -87,7 +88,7 @@ internal static class FanOut
 
     private static async Task<FanOutResult> MeasureAsync(
         Fleet fleet, string method, string central, string centralData, string brokerUrls, IReadOnlyList<int> brokerPids, IReadOnlyList<NatsMonitor> monitors,
-        SimFleet? sim, NatsCluster? cluster, string centralKey = "")
+        SimFleet? sim, NatsCluster? cluster, string centralKey = "", bool keyChange = false)
     {
         var count = fleet.Keys.Count;
         // central knows every agent's key as an operator's approvals leave it: enrolled in its keys.json.
@@ -139,7 +140,7 @@ internal static class FanOut
             Console.WriteLine($"NOTE: {count} nodes: {replied} replied on the stream; the batch says {summary}");
         var result = new FanOutResult(count, method, fleet.Where, fleet.StartedIn.TotalSeconds, cold.RepliedMs, ackedMs, repliedMs, committedMs, maxLagMs, events,
             ProcFs.PeakRssKiB(gateway.Id), cpu, brokerPids.Select(ProcFs.PeakRssKiB).ToList(), brokerCpu, connections, subscriptions, fleet.SimRssKiB(), simCpu,
-            $"{loadBefore} → {Report.LoadAverage().Split(' ')[0]}", await ExtrasAsync(sim, cluster, gateway.Id, centralData, fleet.Keys, central, centralKey, written));
+            $"{loadBefore} → {Report.LoadAverage().Split(' ')[0]}", await ExtrasAsync(sim, cluster, gateway.Id, centralData, fleet.Keys, central, centralKey, written, keyChange));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"fan-out of {method} to {count,4} nodes: cold all replied {cold.RepliedMs:F0} ms; warm: all ACKed {ackedMs,6:F0} ms, all replied {repliedMs,6:F0} ms (committed at {committedMs:F0} ms), stream lag ≤ {maxLagMs:F0} ms ({events} events), gateway peak RSS {result.GatewayPeakRssKiB / 1024} MiB, {cpu:F1} CPU-s, broker peak RSS {string.Join("/", result.BrokerPeakRssKiB.Select(k => k / 1024))} MiB, {brokerCpu:F1} CPU-s, connections {string.Join("/", connections)}, subscriptions {string.Join("/", subscriptions)}, simulator {simCpu:F1} CPU-s, {result.SimRssKiB / 1024} MiB, load {result.Load}"));
         return result;
@@ -148,7 +149,7 @@ internal static class FanOut
     /// <summary>After the fan-outs, with the simulator: the hello storm, central's files, and a server killed (FleetPhases).</summary>
     private static async Task<FleetExtras?> ExtrasAsync(
         SimFleet? sim, NatsCluster? cluster, int gatewayPid, string centralData, IReadOnlyDictionary<string, string> agents, string central, string centralKey,
-        long written)
+        long written, bool keyChange)
     {
         if (sim is null || cluster is null) return null;
         // What central holds: the agents enrolled in its keys.json, its own key, and every key HostProcess pinned (the test
@@ -158,6 +159,12 @@ internal static class FanOut
         knows[central] = centralKey;
         var hello = await FleetPhases.HelloStormAsync(sim, gatewayPid, Path.Combine(centralData, "steward.db"), knows);
         var files = FleetPhases.CentralFiles(centralData);
+        if (keyChange)
+        {
+            var change = await FleetPhases.KeySetChangeAsync(sim, gatewayPid, centralData);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  a key set change: {agents.Count} key sets of {hello.KeySetBytes} bytes, all delivered in {change.Ms:F0} ms, {change.CpuSeconds:F1} gateway CPU-s; central's database grew by {change.DbGrowthBytes / 1024} KiB"));
+        }
         var failover = await FleetPhases.FailoverAsync(cluster);
         var extras = new FleetExtras(hello.Ms, hello.CpuSeconds, hello.KeysUpdates, hello.KeySetBytes, files.DbBytes, files.Outbound, files.Events, files.Inbound,
             files.AuditBytes, written, failover.Clients, failover.Ms);

@@ -37,6 +37,21 @@ internal static class FleetPhases
         return (ms, ProcFs.CpuSeconds(gatewayPid) - cpuBefore, keysUpdates, keySet.Length);
     }
 
+    /// <summary>
+    /// A change of central's key set (an operator approved a node): every node's next hello holds the old set, and central
+    /// answers each with the whole new one (REQKeysUpdate). From the hellos to the last set delivered (done).
+    /// </summary>
+    public static async Task<(double Ms, double CpuSeconds, long DbGrowthBytes)> KeySetChangeAsync(SimFleet sim, int gatewayPid, string centralData)
+    {
+        var db = Path.Combine(centralData, "steward.db");
+        var (cpuBefore, bytesBefore) = (ProcFs.CpuSeconds(gatewayPid), CentralFiles(centralData).DbBytes);
+        var clock = Stopwatch.StartNew();
+        await sim.SendHellosAsync("an-older-set");
+        await Until.TrueAsync("every node has the new key set", () => Task.FromResult(
+            Count(db, $"""SELECT count(*) FROM "Outbound" WHERE "Method"='{Methods.KeysUpdate}' AND "State"='done'""") >= sim.Keys.Count), TimeSpan.FromMinutes(10));
+        return (clock.Elapsed.TotalMilliseconds, ProcFs.CpuSeconds(gatewayPid) - cpuBefore, CentralFiles(centralData).DbBytes - bytesBefore);
+    }
+
     /// <summary>central's database (its pages, WAL included) and rows, and its audit log, after the fan-outs.</summary>
     public static (long DbBytes, int Outbound, int Events, int Inbound, long AuditBytes) CentralFiles(string centralData)
     {
