@@ -81,10 +81,10 @@ public static class Program
             if (Runs("d"))
                 foreach (var nodes in new[] { 10, 100, 500 }) fanOuts.Add(await FanOut.RunAsync(broker, nodes, "REQCliCommand"));
             // --fleet 1000,5000: the fleet simulator's sizes, each a fan-out of REQPing to simulator processes of at most
-            // --sim-per-process nodes (1000) on a 3-server cluster of its own.
+            // --sim-per-process nodes (1000) on a 3-server cluster of its own; --key-change also sends every node a new key set.
             var perProcess = int.Parse(args.SkipWhile(a => a != "--sim-per-process").Skip(1).FirstOrDefault() ?? "1000", System.Globalization.CultureInfo.InvariantCulture);
             foreach (var nodes in (args.SkipWhile(a => a != "--fleet").Skip(1).FirstOrDefault() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
-                fanOuts.Add(await FanOut.RunFleetAsync(int.Parse(nodes, System.Globalization.CultureInfo.InvariantCulture), perProcess));
+                fanOuts.Add(await FanOut.RunFleetAsync(int.Parse(nodes, System.Globalization.CultureInfo.InvariantCulture), perProcess, args.Contains("--key-change")));
         }
         finally
         {

@@ -43,12 +43,21 @@ internal static class Report
             text.AppendLine(CultureInfo.InvariantCulture, $"| {target.What} | {target.Measured} | {target.Goal} | {target.Met switch { true => "yes", false => "**no**", null => "—" }} |");
         if (fanOuts.Count > 0)
         {
-            text.AppendLine().AppendLine("(d) fan-out: `POST /messages/batch` of one message (`REQCliCommand [\"echo\",\"hi\"]`, or `REQPing` with `--fleet`: the fleet simulator) to N agent nodes, each with its own broker connection and SQLite file, through the gateway process, read on `GET /batches/{id}/events` to its end; twice, and all but the *cold* column are of the second (the gateway warm, as a long-running one is); RSS is each process's peak (VmHWM):").AppendLine();
-            text.AppendLine("| nodes | method | where | nodes up s | cold: all replied ms | all ACKed ms | all replied ms | stream lag ms (max) | gateway RSS MiB | gateway CPU-s | broker RSS MiB | connections | simulator RSS MiB |");
-            text.AppendLine("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            text.AppendLine().AppendLine("(d) fan-out: `POST /messages/batch` of one message (`REQCliCommand [\"echo\",\"hi\"]`, or `REQPing` with `--fleet`: the fleet simulator) to N agent nodes, each with its own broker connection and SQLite file, through the gateway process, read on `GET /batches/{id}/events` to its end; three times, and all but the *cold* column are of the third (the gateway warm, as a long-running one is); RSS is each process's peak (VmHWM):").AppendLine();
+            text.AppendLine("| nodes | method | where | nodes up s | cold: all replied ms | all ACKed ms | all replied ms | replies committed by ms | stream lag ms (max) | gateway RSS MiB | gateway CPU-s | broker RSS MiB | broker CPU-s | connections | subscriptions | simulator RSS MiB | simulator CPU-s | load (1 min) |");
+            text.AppendLine("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
             foreach (var f in fanOuts)
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {f.Nodes} | {f.Method} | {f.Where} | {f.StartedSeconds:F1} | {f.ColdRepliedMs:F0} | {f.AllAckedMs:F0} | {f.AllRepliedMs:F0} | {f.MaxStreamLagMs:F0} | {f.GatewayPeakRssKiB / 1024} | {f.GatewayCpuSeconds:F1} | {string.Join(" / ", f.BrokerPeakRssKiB.Select(k => k / 1024))} | {string.Join(" / ", f.Connections)} | {f.SimRssKiB / 1024} |");
+                    $"| {f.Nodes} | {f.Method} | {f.Where} | {f.StartedSeconds:F1} | {f.ColdRepliedMs:F0} | {f.AllAckedMs:F0} | {f.AllRepliedMs:F0} | {f.RepliesCommittedMs:F0} | {f.MaxStreamLagMs:F0} | {f.GatewayPeakRssKiB / 1024} | {f.GatewayCpuSeconds:F1} | {string.Join(" / ", f.BrokerPeakRssKiB.Select(k => k / 1024))} | {f.BrokerCpuSeconds:F1} | {string.Join(" / ", f.Connections)} | {string.Join(" / ", f.Subscriptions)} | {f.SimRssKiB / 1024} | {f.SimCpuSeconds:F1} | {f.Load} |");
+            if (fanOuts.Any(f => f.Extras is not null))
+            {
+                text.AppendLine().AppendLine("Fleet simulator, after the fan-outs: every node's hello at once (each holding central's key set), central's files, and the cluster's third server killed (SIGKILL) under its clients:").AppendLine();
+                text.AppendLine("| nodes | hellos: all stored ms | hellos: gateway CPU-s | key sets sent | one key set, bytes | central db bytes / message | audit.log bytes / message | gateway bytes written / node (measured fan-out) | clients of the killed server | all reconnected ms |");
+                text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                foreach (var (f, x) in fanOuts.Where(f => f.Extras is not null).Select(f => (f, f.Extras!)))
+                    text.AppendLine(CultureInfo.InvariantCulture,
+                        $"| {f.Nodes} | {x.HelloStormMs:F0} | {x.HelloCpuSeconds:F1} | {x.KeysUpdatesSent} | {x.KeySetBytes} | {x.DbBytes / Math.Max(1, x.OutboundRows)} | {x.AuditBytes / Math.Max(1, x.OutboundRows)} | {x.GatewayWrittenBytes / f.Nodes} | {x.FailoverClients} | {x.FailoverMs:F0} |");
+            }
         }
         return text.ToString();
     }

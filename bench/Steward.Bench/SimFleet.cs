@@ -71,6 +71,23 @@ internal sealed class SimFleet : IAsyncDisposable
         lock (errors) throw new InvalidOperationException($"simulator {prefix} ended before its {size} nodes were up:\n{errors}");
     }
 
+    /// <summary>Every simulated node sends central its hello at once; completes when all are published.</summary>
+    public async Task SendHellosAsync(string keySetVersion)
+    {
+        foreach (var process in _processes)
+        {
+            await process.StandardInput.WriteLineAsync($"hello {keySetVersion}");
+            await process.StandardInput.FlushAsync();
+        }
+        foreach (var process in _processes)
+            while (await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(5)) is { } line && !line.StartsWith("hellos ", StringComparison.Ordinal))
+            {
+            }
+    }
+
+    /// <summary>The CPU time the simulator processes have used together so far.</summary>
+    public double CpuSeconds() => _processes.Sum(p => ProcFs.CpuSeconds(p.Id));
+
     /// <summary>The simulator processes' resident memory together, in KiB.</summary>
     public long RssKiB() => _processes.Sum(p => ProcFs.RssKiB(p.Id));
 

@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Steward.Core.Messages;
 using Steward.Core.Node;
+using Steward.Core.Trust;
 
 namespace Steward.Bench;
 
@@ -9,7 +13,8 @@ namespace Steward.Bench;
 /// A fleet simulator process (<c>--sim-nodes N</c>): N agent node runtimes in one process, each as an agent host runs
 /// one: its own data folder, key, SQLite file and broker connection, central's key pinned, the default rules. It prints
 /// <c>node &lt;name&gt; &lt;public key&gt;</c> for each node, then <c>ready &lt;ms&gt;</c>, and stops its nodes when its standard
-/// input closes. Several of these share a machine's nodes because one process may hold 20,000 files at most.
+/// input closes. Several of these share a machine's nodes because one process may hold 20,000 files at most. The line
+/// <c>hello &lt;key set version&gt;</c> makes every node send central its hello at once (<c>hellos &lt;n&gt;</c> when sent).
 /// </summary>
 /// <remarks>
 /// Two settings differ from an agent's defaults, both because thousands of nodes share one machine here: SQLite
@@ -44,7 +49,17 @@ internal static class SimNodes
             foreach (var node in nodes) Console.Out.WriteLine($"node {node.NodeName} {node.PublicKey}");
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready {started}"));
             await Console.Out.FlushAsync();
-            await Console.In.ReadToEndAsync();   // until the parent is done with this fleet (or gone)
+            // Until the parent is done with this fleet (or gone).
+            while (await Console.In.ReadLineAsync() is { } command)
+                if (command.Split(' ') is ["hello", var keySetVersion])
+                {
+                    await Task.WhenAll(nodes.Chunk(StartTogether).Select(async chunk =>
+                    {
+                        foreach (var node in chunk) await SendHelloAsync(node, central, keySetVersion);
+                    }));
+                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hellos {nodes.Count}"));
+                    await Console.Out.FlushAsync();
+                }
             return 0;
         }
         finally
@@ -56,6 +71,23 @@ internal static class SimNodes
 
     /// <summary>How many nodes of one process connect at once: a fleet that starts together, without one huge burst per process.</summary>
     private const int StartTogether = 50;
+
+    /// <summary>
+    /// The hello the node's own hello loop sends (HelloSender), now: signed with its key, holding the key set central
+    /// holds (<paramref name="keySetVersion"/>), as every node of a fleet does once central's set has reached it.
+    /// </summary>
+    private static async Task SendHelloAsync(NodeRuntime node, string central, string keySetVersion)
+    {
+        using var key = NodeKey.LoadOrCreate(node.Context.DataFolder);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var info = new HelloInfo("fleet-sim", RuntimeInformation.OSDescription, "x64", DateTimeOffset.UtcNow, key.PublicKey, keySetVersion);
+        var hello = new Message
+        {
+            Id = now, CreatedAt = now, FromNode = node.NodeName, ToNode = central, Method = Methods.Hello,
+            Data = JsonSerializer.SerializeToUtf8Bytes(info, StewardJson.Default.HelloInfo),
+        };
+        await node.Broker.PublishAsync(Subjects.For(central, Methods.Hello), new MessageSigner(key).Encode(hello));
+    }
 
     private static async Task<NodeRuntime> StartAsync(StewardOptions options)
     {

@@ -16,6 +16,9 @@ public sealed class NatsMonitor(int port)
     /// <summary>The client connections open now; 0 when the server does not answer.</summary>
     public Task<int> ConnectionsAsync() => CountAsync("varz", "connections");
 
+    /// <summary>The subscriptions the server holds: its own clients' and the interest its routes told it of.</summary>
+    public Task<int> SubscriptionsAsync() => CountAsync("varz", "subscriptions");
+
     /// <summary>The leaf node connections that are up; 0 when the server does not answer.</summary>
     public Task<int> LeafNodesAsync() => CountAsync("leafz", "leafnodes");
 

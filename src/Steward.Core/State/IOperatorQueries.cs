@@ -13,6 +13,9 @@ public interface IOperatorQueries
     /// <summary>The messages of one fan-out, by node.</summary>
     Task<IReadOnlyList<OutboundMessage>> BatchAsync(long batchId, CancellationToken ct);
 
+    /// <summary>The messages of one fan-out that are not final yet, and how many it has in all: what its stream waits for.</summary>
+    Task<(int Total, IReadOnlyList<long> Open)> BatchOpenAsync(long batchId, CancellationToken ct);
+
     Task<IReadOnlyList<MessageEvent>> BatchEventsAsync(long batchId, long afterSeq, CancellationToken ct, int limit = int.MaxValue);
 
     Task<IReadOnlyList<ErrorEntry>> ErrorsAsync(long afterSeq, CancellationToken ct, int limit = int.MaxValue);

@@ -5,32 +5,34 @@ using Steward.Core.Messages;
 
 namespace Steward.Core.State;
 
-/// <summary>Reads of a node's state. Each opens its own context: WAL lets readers run beside the writer.</summary>
+/// <summary>
+/// Reads of a node's state. Each opens its own context (WAL lets readers run beside the writer), but for the two on the
+/// path of every reply, which go through <see cref="HotReads"/>.
+/// </summary>
 internal sealed class NodeQueries : IOperatorQueries
 {
     private readonly Func<StewardDb> _open;
+    private readonly HotReads _hot;
 
-    internal NodeQueries(Func<StewardDb> open) => _open = open;
+    internal NodeQueries(Func<StewardDb> open, HotReads hot) => (_open, _hot) = (open, hot);
 
-    // Compiled once: the two reads on every delivery's path skip EF Core's query cache lookup.
-    private static readonly Func<StewardDb, long, CancellationToken, Task<OutboundMessage?>> OutboundById =
-        EF.CompileAsyncQuery((StewardDb db, long id, CancellationToken ct) => db.Outbound.AsNoTracking().SingleOrDefault(m => m.Id == id));
-
+    // Compiled once: every message's event stream reads with it.
     private static readonly Func<StewardDb, long, long, int, IAsyncEnumerable<MessageEvent>> EventsAfter =
         EF.CompileAsyncQuery((StewardDb db, long id, long afterSeq, int limit) =>
             db.Events.AsNoTracking().Where(e => e.MessageId == id && e.Seq > afterSeq).OrderBy(e => e.Seq).Take(limit));
 
-    public async Task<OutboundMessage?> FindOutboundAsync(long id, CancellationToken ct)
+    /// <summary>One outbound message (on the path of every reply that arrives: <see cref="HotReads"/>).</summary>
+    public Task<OutboundMessage?> FindOutboundAsync(long id, CancellationToken ct)
     {
-        await using var db = _open();
-        return await OutboundById(db, id, ct).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        return Task.FromResult(_hot.FindOutbound(id));
     }
 
     /// <summary>Whether <c>(fromNode, id)</c> was received and is still remembered.</summary>
-    public async Task<bool> HasInboundAsync(string fromNode, long id, CancellationToken ct)
+    public Task<bool> HasInboundAsync(string fromNode, long id, CancellationToken ct)
     {
-        await using var db = _open();
-        return await db.Inbound.AnyAsync(m => m.FromNode == fromNode && m.Id == id, ct).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        return Task.FromResult(_hot.HasInbound(fromNode, id));
     }
 
     /// <summary>The messages of one fan-out, by node.</summary>
@@ -38,6 +40,14 @@ internal sealed class NodeQueries : IOperatorQueries
     {
         await using var db = _open();
         return await db.Outbound.AsNoTracking().Where(m => m.BatchId == batchId).OrderBy(m => m.ToNode).ToListAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Ids and states only: a fan-out's rows with their messages are megabytes at thousands of nodes.</summary>
+    public async Task<(int Total, IReadOnlyList<long> Open)> BatchOpenAsync(long batchId, CancellationToken ct)
+    {
+        await using var db = _open();
+        var states = await db.Outbound.AsNoTracking().Where(m => m.BatchId == batchId).Select(m => new { m.Id, m.State }).ToListAsync(ct).ConfigureAwait(false);
+        return (states.Count, states.Where(m => !MessageStates.IsFinal(m.State)).Select(m => m.Id).ToList());
     }
 
     public async Task<IReadOnlyList<MessageEvent>> BatchEventsAsync(long batchId, long afterSeq, CancellationToken ct, int limit = int.MaxValue)

@@ -16,6 +16,7 @@ namespace Steward.Core.State;
 internal sealed class NodeStore : IAsyncDisposable
 {
     private readonly SqliteConnection _writer;
+    private readonly HotReads _hotReads;
     private readonly WriteQueue _writes;
     private readonly Func<StewardDb> _open;
     private readonly TimeProvider _time;
@@ -32,7 +33,8 @@ internal sealed class NodeStore : IAsyncDisposable
         _writer = SqliteFile.OpenWriter(path, synchronous);
         _writes = new WriteQueue(_writer, time, Feed, logger);
         _time = time;
-        Queries = new NodeQueries(_open);
+        _hotReads = SqliteFile.OpenHotReads(path);
+        Queries = new NodeQueries(_open, _hotReads);
     }
 
     /// <summary>Committed message events and error entries, pushed to the streams that follow them.</summary>
@@ -242,5 +244,6 @@ internal sealed class NodeStore : IAsyncDisposable
     {
         await _writes.DisposeAsync().ConfigureAwait(false);
         await _writer.DisposeAsync().ConfigureAwait(false);
+        _hotReads.Dispose();
     }
 }

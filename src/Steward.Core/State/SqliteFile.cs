@@ -25,6 +25,9 @@ internal static class SqliteFile
         return connection;
     }
 
+    /// <summary>The reads on the delivery path, on a connection of their own.</summary>
+    public static HotReads OpenHotReads(string path) => new(ConnectionString(path));
+
     public static DbContextOptions<StewardDb> WriterOptions(SqliteConnection writer) =>
         new DbContextOptionsBuilder<StewardDb>().UseSqlite(writer).Options;
 

@@ -23,6 +23,7 @@ public sealed class KeyRing
     private readonly ConcurrentDictionary<string, NSec.Cryptography.PublicKey> _verifiers = new(StringComparer.Ordinal);
     private KeySet _set;
     private IReadOnlyDictionary<string, string> _known;
+    private string _version;
 
     public KeyRing(string dataFolder, string nodeName, string publicKey, IReadOnlyDictionary<string, string> pinned)
     {
@@ -30,6 +31,7 @@ public sealed class KeyRing
         _pinned = new Dictionary<string, string>(pinned, StringComparer.Ordinal) { [nodeName] = publicKey };
         _set = TrustFile.Read(_path, StewardJson.Default.KeySet) ?? new KeySet([], []);
         _known = Merge(_set);
+        _version = Fingerprint(_known);
     }
 
     /// <summary>Every node this node can verify, with its key: pinned first, then enrolled.</summary>
@@ -40,8 +42,12 @@ public sealed class KeyRing
         get { lock (_gate) return new SortedDictionary<string, string>(_set.Pending, StringComparer.Ordinal); }
     }
 
-    /// <summary>A short fingerprint of <see cref="Known"/>: a node's hello says which set it has, so central sends a newer one.</summary>
-    public string Version => Fingerprint(Known);
+    /// <summary>
+    /// A short fingerprint of <see cref="Known"/>: a node's hello says which set it has, so central sends a newer one. Made
+    /// when the set changes: central compares it with every hello, and making it sorts and hashes the whole set (at
+    /// 5,000 nodes, 5,000 hellos spent 18 CPU-seconds on it).
+    /// </summary>
+    public string Version => Volatile.Read(ref _version);
 
     public static string Fingerprint(IReadOnlyDictionary<string, string> keys) => Convert.ToHexStringLower(
         SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', keys.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key}={k.Value}")))))[..16];
@@ -105,7 +111,9 @@ public sealed class KeyRing
             if (ReferenceEquals(next, _set)) return;   // nothing changed: no write
             TrustFile.Write(_path, next, StewardJson.Default.KeySet);
             _set = next;
-            _known = Merge(next);
+            var known = Merge(next);
+            Volatile.Write(ref _version, Fingerprint(known));
+            _known = known;
         }
     }
 

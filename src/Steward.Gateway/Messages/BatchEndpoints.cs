@@ -59,7 +59,7 @@ internal static class BatchEndpoints
     internal static async Task<Results<EventStream<MessageEvent>, ProblemHttpResult>> StreamEventsAsync(
         long id, [FromHeader(Name = "Last-Event-ID")] long? lastEventId, NodeRuntime node, StewardOptions options, CancellationToken ct)
     {
-        if ((await node.Queries.BatchAsync(id, ct)).Count == 0) return NotFound(id);
+        if ((await node.Queries.BatchOpenAsync(id, ct)).Total == 0) return NotFound(id);
         var queries = node.Queries;
         var feed = LiveFeed.ReadAsync(() => node.Feed.SubscribeBatch(id), lastEventId ?? 0,
             (after, c) => queries.BatchEventsAsync(id, after, c, LiveFeed.PageSize), e => e.Seq, new BatchEnd(queries, id), ct);

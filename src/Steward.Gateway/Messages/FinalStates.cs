@@ -34,7 +34,7 @@ internal sealed class BatchEnd(IOperatorQueries queries, long batchId) : StreamE
 
     public override async Task<bool> IsOverAsync(CancellationToken ct)
     {
-        _open = (await queries.BatchAsync(batchId, ct)).Where(m => !MessageStates.IsFinal(m.State)).Select(m => m.Id).ToHashSet();
+        _open = (await queries.BatchOpenAsync(batchId, ct)).Open.ToHashSet();
         return _open.Count == 0;
     }
 
