@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Steward needs beside the .NET SDK when it is missing (Debian packages): nats-server, and for the
-# tests npm (the OpenAPI linter, the browser driver) and Chromium (the Swagger UI test).
+# tests npm (the OpenAPI linter, the browser driver), Chromium (the Swagger UI test) and systemd-analyze.
 set -euo pipefail
 missing=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 [ "${1:-}" = "--run-only" ] || command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ "${1:-}" = "--run-only" ] || [ -x /usr/bin/chromium ] || missing+=(chromium)
+# systemd-analyze checks the agent's unit (scripts/install-agent.sh); nothing here needs systemd running.
+[ "${1:-}" = "--run-only" ] || command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -15,6 +15,7 @@ public static class Program
 
         var builder = Host.CreateApplicationBuilder(args);
         if (host.Configure(builder, args, out _) is { } stopped) return stopped;
+        builder.Services.AddSystemd();   // nothing changes unless systemd started the agent (NOTIFY_SOCKET)
         builder.Services.AddHostedService<StartupFolder>();
         builder.Services.AddHostedService<InboxFolder>();
         builder.Services.AddHostedService<SocketInput>();
