@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using System.Text.Json;
+using Steward.Core.Messages;
 using System.Text.RegularExpressions;
 
 namespace Steward.Core.Fleet;
@@ -34,6 +36,20 @@ public static partial class Labels
                 return null;
             }
         }
+        return labels;
+    }
+
+    /// <summary>
+    /// What selectors match and <c>GET /nodes</c> shows: the labels of the node's last hello with those an operator set on
+    /// central, the operator's winning; null when there are neither (both as JSON, as the registry keeps them).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string>? Effective(string? hello, string? byOperator)
+    {
+        if (hello is null && byOperator is null) return null;
+        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var json in new[] { hello, byOperator }.OfType<string>())
+            foreach (var (key, value) in JsonSerializer.Deserialize(json, StewardJson.Default.DictionaryStringString) ?? [])
+                labels[key] = value;
         return labels;
     }
 
