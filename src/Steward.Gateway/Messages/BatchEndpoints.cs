@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,7 +15,9 @@ namespace Steward.Gateway.Messages;
 
 public sealed record BatchAccepted(long BatchId, IReadOnlyDictionary<string, long> Ids, string Link);
 
-public sealed record BatchSummary(int Total, int Done, int Failed, int Rejected, int Cancelled, int InProgress, int Waiting);
+public sealed record BatchSummary(
+    int Total, int Done, int Failed, int Rejected, int Cancelled, int InProgress,
+    [property: Description("Messages of a rollout not released yet (part of inProgress)")] int Waiting);
 
 /// <summary>
 /// A fan-out: each node's message and a summary; what it was asked to reach (<c>selector</c>, <c>targets</c> as given,
@@ -31,13 +34,21 @@ public sealed record BatchView(
 /// sleeps between waves.
 /// </summary>
 public sealed record RolloutView(
-    string State, string MaxConcurrency, int Concurrency, string? MaxErrors, int? ErrorLimit, int BatchSleepSeconds, int Waves, int Wave, int Errors,
-    string? StopReason, DateTime? NextWaveAt);
+    [property: Description("running, done (every node released and final), or stopped (its errors reached errorLimit: what waited was cancelled)")] string State,
+    [property: Description(RolloutView.AsGiven)] string MaxConcurrency, int Concurrency, [property: Description(RolloutView.AsGiven)] string? MaxErrors, int? ErrorLimit,
+    int BatchSleepSeconds, int Waves, [property: Description("The last wave released so far")] int Wave,
+    [property: Description("Messages released that ended failed or rejected, or replied with a non-zero exit code")] int Errors,
+    string? StopReason, [property: Description("While it sleeps between waves: when the next one goes")] DateTime? NextWaveAt)
+{
+    public const string AsGiven = "As given, as text: a count (\"3\") or a percentage (\"25%\"); the count of nodes it makes is beside it";
+}
 
 /// <summary>What a fan-out would reach, without sending: its nodes in the order they would be sent to, and its rollout's waves.</summary>
 public sealed record BatchPreview(IReadOnlyList<string> Nodes, int Count, RolloutPreview? Rollout);
 
-public sealed record RolloutPreview(string MaxConcurrency, int Concurrency, string? MaxErrors, int? ErrorLimit, int BatchSleepSeconds, int Waves);
+public sealed record RolloutPreview(
+    [property: Description(RolloutView.AsGiven)] string MaxConcurrency, int Concurrency, [property: Description(RolloutView.AsGiven)] string? MaxErrors,
+    int? ErrorLimit, int BatchSleepSeconds, int Waves);
 
 /// <summary>
 /// Fan-out: one message to many nodes (<c>toHosts</c>/<c>toNodes</c>, name patterns, a label selector), followed as one
