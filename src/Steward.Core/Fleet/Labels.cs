@@ -11,7 +11,10 @@ namespace Steward.Core.Fleet;
 /// </summary>
 public static partial class Labels
 {
-    public const string Rule = "key=value pairs separated by commas; keys and values of letters, digits, '.', '_' and '-' (at most 63)";
+    /// <summary>What a key or a value may be.</summary>
+    public const string WordRule = "letters, digits, '.', '_' and '-' (at most 63, starting and ending with a letter or digit)";
+
+    public const string Rule = "key=value pairs separated by commas; keys and values of " + WordRule;
 
     [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?\z")]
     private static partial Regex Word();

@@ -63,7 +63,7 @@ internal static partial class NodeEndpoints
         if (!NodeName.IsValid(name)) return Invalid("name", $"'{name}' must match {NodeName.Rule}");
         if (body is null) return Invalid("body", "give the labels as a JSON object, e.g. {\"tier\":\"canary\"} ({} removes them)");
         var problems = body.Where(l => !Labels.IsWord(l.Key) || !Labels.IsWord(l.Value ?? ""))
-            .ToDictionary(l => l.Key, l => new[] { $"'{l.Key}': '{l.Value}' is not a label: {Labels.Rule}" }, StringComparer.Ordinal);
+            .ToDictionary(l => l.Key, l => new[] { $"'{l.Key}': '{l.Value}' is not a label: keys and values are {Labels.WordRule}" }, StringComparer.Ordinal);
         if (body.Count > MaxLabels) problems["body"] = [$"{body.Count} labels; at most {MaxLabels} per node"];
         if (problems.Count > 0) return TypedResults.ValidationProblem(problems);
         if (!(await NodeRegistry.ReadAsync(node, options, time, ct)).Any(n => n.Name == name))
