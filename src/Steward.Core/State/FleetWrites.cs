@@ -29,6 +29,7 @@ internal sealed class FleetWrites
     private readonly SqliteCommand _updateRollout;
     private readonly SqliteCommand _setLabels;
     private readonly SqliteCommand _clearLabels;
+    private readonly SqliteCommand _pruneBatches;
 
     public FleetWrites(HotWrites hot)
     {
@@ -57,7 +58,14 @@ internal sealed class FleetWrites
             ON CONFLICT("Name") DO UPDATE SET "Labels"=$labels,"SetBy"=$setBy,"SetAt"=$now
             """);
         _clearLabels = hot.Prepare("""DELETE FROM "NodeLabels" WHERE "Name"=$name""");
+        _pruneBatches = hot.Prepare("""
+            DELETE FROM "Batches" WHERE "Id" IN (SELECT "Id" FROM "Batches" b WHERE "UpdatedAt" < $before
+                AND NOT EXISTS (SELECT 1 FROM "Outbound" WHERE "BatchId"=b."Id") ORDER BY "Id" LIMIT $limit)
+            """);
     }
+
+    /// <summary>Deletes up to <paramref name="limit"/> records of fan-outs whose messages are all gone (pruned) and that did not change since <paramref name="before"/>.</summary>
+    public int PruneBatches(DateTime before, int limit) => HotWrites.Run(_pruneBatches, ("$before", before), ("$limit", limit));
 
     /// <summary>Records fan-out <paramref name="id"/> as resolved; with a rollout, as running (its messages were stored waiting).</summary>
     public void InsertBatch(long id, FanOut fanOut, DateTime now)

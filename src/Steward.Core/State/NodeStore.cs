@@ -251,8 +251,9 @@ internal sealed class NodeStore : IAsyncDisposable
     public Task<int> ForgetInboundOlderThanAsync(TimeSpan age, CancellationToken ct = default) => _writes.EnqueueAsync(hot => hot.ForgetInbound(Now - age), ct);
 
     /// <summary>
-    /// Deletes what ended more than <paramref name="age"/> ago: finished outbound messages with their events, and error
-    /// log entries. Unfinished messages stay however old. Gives how many messages and errors went.
+    /// Deletes what ended more than <paramref name="age"/> ago: finished outbound messages with their events, error log
+    /// entries, and the records of fan-outs whose messages all went. Unfinished messages stay however old. Gives how many
+    /// messages and errors went.
     /// </summary>
     public async Task<(int Messages, int Errors)> PruneOlderThanAsync(TimeSpan age, CancellationToken ct = default)
     {
@@ -261,6 +262,8 @@ internal sealed class NodeStore : IAsyncDisposable
         do messages += last = await _writes.EnqueueAsync(hot => hot.PruneFinished(Now - age, slice), ct).ConfigureAwait(false);
         while (last == slice);
         do errors += last = await _writes.EnqueueAsync(hot => hot.PruneErrors(Now - age, slice), ct).ConfigureAwait(false);
+        while (last == slice);
+        do last = await _writes.EnqueueAsync(hot => hot.Fleet.PruneBatches(Now - age, slice), ct).ConfigureAwait(false);
         while (last == slice);
         return (messages, errors);
     }
