@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts a whole local Steward, secure by default: nats-server on 127.0.0.1 over TLS with one least-privilege nkey
-# user per node, the gateway (node "central") on http://127.0.0.1:8080, and agents ship1 and ship2, enrolled, every
-# message signed. All data under ./var/ (scripts/secure-setup.sh makes the keys, certificates and broker config).
+# user per node, the gateway (node "central") on http://127.0.0.1:8080, and agents ship1 (role=web,site=north) and
+# ship2 (role=db,site=south), enrolled, every message signed. All data under ./var/ (scripts/secure-setup.sh makes the keys, certificates and broker config).
 # Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,9 +35,11 @@ bin=Release/net10.0
 (with_env central dotnet "src/Steward.Gateway/bin/$bin/Steward.Gateway.dll" --node central --broker "$BROKER" --data ./var/central \
   --urls "$GATEWAY_URL") >var/central.log 2>&1 &
 pids+=($!)
+# Labels for selectors (README "Targeting a fleet"): what each agent is.
+declare -A labels=([ship1]="role=web,site=north" [ship2]="role=db,site=south")
 for ship in ship1 ship2; do
   (with_env "$ship" dotnet "src/Steward.Agent/bin/$bin/Steward.Agent.dll" --node "$ship" --broker "$BROKER" --data "./var/$ship" \
-    --central central) >"var/$ship.log" 2>&1 &
+    --central central "--Steward:Labels=${labels[$ship]}") >"var/$ship.log" 2>&1 &
   pids+=($!)
 done
 

@@ -41,6 +41,60 @@ public sealed class CrashRecoveryTests(NatsServerFixture broker)
     }
 
     [Fact]
+    public async Task A_rollout_cut_short_by_a_killed_gateway_goes_on_after_its_restart_and_every_node_runs_exactly_once()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
+        var central = Names.Next("central");
+        var data = Directory.CreateTempSubdirectory("steward-central-").FullName;
+        TestFleet.EnrollFolder(central, data);   // the agents trust central's key from the start
+        var fleet = Names.Next("wave");
+        var agents = new List<Steward.Core.Node.NodeRuntime>();
+        try
+        {
+            for (var n = 1; n <= 6; n++) agents.Add(await TestNode.StartAsync(broker.Url, $"{fleet}-{n}", o => o.CentralNodeName = central));
+            var url = $"http://127.0.0.1:{FreePort.Next()}";
+            string[] gatewayArgs = ["--node", central, "--central", central, "--broker", broker.Url, "--data", data, "--urls", url];
+            var environment = new Dictionary<string, string> { ["Steward__ApiToken"] = "rollout-test" };
+            using var client = new HttpClient { BaseAddress = new Uri(url) };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "rollout-test");
+            // Each run appends a token of its own to the file and prints it: its reply says which node ran it.
+            var command = $"t=$(cat /proc/sys/kernel/random/uuid); echo $t >> '{_runs.Path}'; sleep 2; echo $t";
+
+            long batchId;
+            await using (var gateway = await HostProcess.StartAsync(HostProcess.Gateway, environment, gatewayArgs))
+            {
+                var posted = await client.PostAsJsonAsync("/messages/batch", new
+                {
+                    toNodes = new[] { $"{fleet}-*" }, maxConcurrency = 2, batchSleepSeconds = 1, method = "REQCliCommand",
+                    methodArgs = new[] { "bash", "-c", command }, methodTimeout = 30, ACKTimeout = 2, retries = 60, retryWait = 1,
+                }, timeout.Token);
+                batchId = (await posted.Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("batchId").GetInt64();
+                await Until.TrueAsync("the second wave is released", async () =>
+                    (await client.GetFromJsonAsync<JsonElement>($"/batches/{batchId}", timeout.Token)).GetProperty("rollout").GetProperty("wave").GetInt32() >= 2,
+                    TimeSpan.FromSeconds(60));
+                await gateway.KillAsync();
+            }
+            await using var restarted = await HostProcess.StartAsync(HostProcess.Gateway, environment, gatewayArgs);
+
+            var replies = new List<(string Node, string Token)>();
+            await foreach (var e in ServerSentEvents.ReadAsync(client, $"/batches/{batchId}/events", ct: timeout.Token))
+                if (e.Event == "reply") replies.Add((e.Field("node"), e.Field("output").Trim()));
+            var view = await client.GetFromJsonAsync<JsonElement>($"/batches/{batchId}", timeout.Token);
+
+            Assert.All(view.GetProperty("messages").EnumerateArray(), m => Assert.Equal("done", m.GetProperty("state").GetString()));
+            Assert.Equal(agents.Select(a => a.NodeName).Order(), replies.Select(r => r.Node).Order());   // each node once, none skipped
+            Assert.Equal(replies.Select(r => r.Token).Order(), _runs.Lines.Order());                      // and each ran once: no run without its reply
+            var rollout = view.GetProperty("rollout");
+            Assert.Equal(("done", 3), (rollout.GetProperty("state").GetString(), rollout.GetProperty("wave").GetInt32()));
+            Assert.Equal([2, 2, 2], view.GetProperty("messages").EnumerateArray().GroupBy(m => m.GetProperty("wave").GetInt32()).OrderBy(g => g.Key).Select(g => g.Count()));
+        }
+        finally
+        {
+            foreach (var agent in agents) await agent.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_command_cut_off_by_a_killed_agent_runs_again_when_the_agent_restarts_and_replies()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));

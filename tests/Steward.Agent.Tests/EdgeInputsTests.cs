@@ -140,6 +140,24 @@ public sealed class EdgeInputsTests(NatsServerFixture broker)
     }
 
     [Fact]
+    public async Task A_selector_or_a_name_pattern_on_the_socket_or_in_the_inbox_is_refused_with_the_reason_an_agent_has_no_node_registry()
+    {
+        var (agent, data) = await StartAgentAsync("central");
+        await using var running = agent;
+
+        var answer = await SendOverSocketAsync(Path.Combine(data, "steward.sock"), """{"selector":"role=web","method":"REQCliCommand","methodArgs":["true"]}""");
+        await DropAsync(Path.Combine(data, "inbox"), "fleet.json", """{"toNodes":["ship*"],"method":"REQCliCommand","methodArgs":["true"],"maxConcurrency":2}""");
+
+        var refusal = JsonDocument.Parse(answer).RootElement.GetProperty("errors").GetProperty("selector")[0].GetString();
+        Assert.Contains("needs central's node registry, which this node does not have", refusal, StringComparison.Ordinal);
+        var error = Path.Combine(data, "inbox", "rejected", "fleet.json.error");
+        await Until.TrueAsync("the file was rejected", () => File.Exists(error));
+        var text = await File.ReadAllTextAsync(error);
+        Assert.Contains("toNodes: the name pattern 'ship*' needs central's node registry", text, StringComparison.Ordinal);
+        Assert.Contains("maxConcurrency: maxConcurrency controls a rollout, which central runs", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_ship_sends_a_command_to_another_ship_and_the_reply_lands_on_the_first()
     {
         await using var ship2 = await TestNode.StartAsync(broker.Url, Names.Next("ship"));

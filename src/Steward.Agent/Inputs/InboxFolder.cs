@@ -82,7 +82,7 @@ internal sealed partial class InboxFolder(NodeRuntime node, StewardOptions optio
             Reject(file, read.Refusal!);
             return;
         }
-        var input = MessageInput.Parse(content);
+        var input = MessageInput.Parse(content, EntryPoint.NodeInput);
         if (input.Errors.Count > 0)
         {
             Reject(file, input.Summary);

@@ -85,7 +85,7 @@ internal sealed partial class SocketInput(NodeRuntime node, ILogger<SocketInput>
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         limit.CancelAfter(ReadLimit);
-        var parsed = MessageInput.Parse(await ReadOneJsonValueAsync(client, limit.Token));
+        var parsed = MessageInput.Parse(await ReadOneJsonValueAsync(client, limit.Token), EntryPoint.NodeInput);
         string answer;
         if (parsed.Errors.Count > 0)
         {

@@ -35,7 +35,7 @@ internal sealed partial class StartupFolder(NodeRuntime node, StewardOptions opt
                 Log.Skipped(logger, file, read.Refusal!);
                 continue;
             }
-            var input = MessageInput.Parse(content);
+            var input = MessageInput.Parse(content, EntryPoint.NodeInput);
             if (input.Errors.Count > 0)
             {
                 Log.Invalid(logger, file, input.Summary);

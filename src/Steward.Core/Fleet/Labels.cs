@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using System.Text.Json;
+using Steward.Core.Messages;
 using System.Text.RegularExpressions;
 
 namespace Steward.Core.Fleet;
@@ -9,7 +11,10 @@ namespace Steward.Core.Fleet;
 /// </summary>
 public static partial class Labels
 {
-    public const string Rule = "key=value pairs separated by commas; keys and values of letters, digits, '.', '_' and '-' (at most 63)";
+    /// <summary>What a key or a value may be.</summary>
+    public const string WordRule = "letters, digits, '.', '_' and '-' (at most 63, starting and ending with a letter or digit)";
+
+    public const string Rule = "key=value pairs separated by commas; keys and values of " + WordRule;
 
     [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?\z")]
     private static partial Regex Word();
@@ -34,6 +39,20 @@ public static partial class Labels
                 return null;
             }
         }
+        return labels;
+    }
+
+    /// <summary>
+    /// What selectors match and <c>GET /nodes</c> shows: the labels of the node's last hello with those an operator set on
+    /// central, the operator's winning; null when there are neither (both as JSON, as the registry keeps them).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string>? Effective(string? hello, string? byOperator)
+    {
+        if (hello is null && byOperator is null) return null;
+        var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var json in new[] { hello, byOperator }.OfType<string>())
+            foreach (var (key, value) in JsonSerializer.Deserialize(json, StewardJson.Default.DictionaryStringString) ?? [])
+                labels[key] = value;
         return labels;
     }
 

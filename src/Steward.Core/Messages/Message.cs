@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
+using Steward.Core.Fleet;
 
 namespace Steward.Core.Messages;
 
@@ -11,6 +13,24 @@ public sealed record Message
 
     /// <summary>Alias of <see cref="ToNodes"/> kept from the original; the intake merges the two.</summary>
     public string[]? ToHosts { get; init; }
+
+    // Fleet targeting and rollout control: resolved by central where the message enters, never on the wire.
+
+    [Description("Intake only, on central: a label selector (role=web,site!=south, role in (web,db)); its nodes are added to toNode/toNodes/toHosts. " +
+                 "toNodes/toHosts may also hold name patterns (ship*, web-?).")]
+    public string? Selector { get; init; }
+
+    [Description("Intake only, on central: send only to the nodes seen within two hello intervals (GET /nodes' online).")]
+    public bool OnlyOnline { get; init; }
+
+    [JsonConverter(typeof(CountOrPercent.JsonConverter))]
+    public string? MaxConcurrency { get; init; }
+
+    [JsonConverter(typeof(CountOrPercent.JsonConverter))]
+    public string? MaxErrors { get; init; }
+
+    [Description("POST /messages/batch with maxConcurrency: seconds between waves; each wave of maxConcurrency nodes waits until the one before ended.")]
+    public int BatchSleepSeconds { get; init; }
 
     public string? FromNode { get; init; }
     public string? Method { get; init; }
@@ -76,6 +96,10 @@ public sealed record Message
         !IsReply && Origin is { } bytes && System.Text.Json.JsonSerializer.Deserialize(bytes, StewardJson.Default.Message) is { FromNode: { } origin } asked
             ? (origin, asked.Id)
             : (FromNode ?? "", Id);
+
+    /// <summary>Whether the message names nodes central resolves: a selector, or a name pattern in <c>toNodes</c>/<c>toHosts</c>.</summary>
+    public bool HasTargetsToResolve() =>
+        Selector is not null || (ToNodes ?? []).Concat(ToHosts ?? []).Any(n => n is not null && NamePattern.IsPattern(n));
 
     /// <summary>Every node this message goes to: <c>toNode</c> plus <c>toNodes</c>/<c>toHosts</c>, without repeats.</summary>
     public IReadOnlyList<string> Destinations() =>

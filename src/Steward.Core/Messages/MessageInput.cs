@@ -15,7 +15,8 @@ public static class MessageInput
         public string Summary => string.Join("; ", Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
     }
 
-    public static Parsed Parse(ReadOnlySpan<byte> input)
+    /// <summary>Reads <paramref name="input"/>; <paramref name="entry"/> decides which intake-only fields it may hold.</summary>
+    public static Parsed Parse(ReadOnlySpan<byte> input, EntryPoint entry)
     {
         if (input.StartsWith("\uFEFF"u8)) input = input[3..];   // a UTF-8 byte order mark, as some editors write
         var first = input.TrimStart(" \t\r\n"u8);
@@ -31,7 +32,7 @@ public static class MessageInput
             messages = messages.Select(m => m! with { Directory = FromTopOfDataFolder(m.Directory) }).ToArray();
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
             for (var i = 0; i < messages.Length; i++)
-                foreach (var (field, problems) in MessageValidator.Validate(messages[i]!).Concat(SetByNodes(messages[i]!)))
+                foreach (var (field, problems) in MessageValidator.Validate(messages[i]!, entry).Concat(SetByNodes(messages[i]!)))
                     errors[isArray ? $"[{i}].{field}" : field] = problems;
             return new Parsed(messages.OfType<Message>().ToList(), errors, isArray);
         }

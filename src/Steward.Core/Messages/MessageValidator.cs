@@ -1,3 +1,5 @@
+using Steward.Core.Fleet;
+
 namespace Steward.Core.Messages;
 
 /// <summary>
@@ -20,12 +22,14 @@ public static class MessageValidator
     public static long RetryHorizonSeconds(int retries, int ackTimeout, int retryWait) =>
         (retries + 1L) * ackTimeout + retries * BackoffCapSeconds(ackTimeout, retryWait);
 
-    public static Dictionary<string, string[]> Validate(Message message)
+    /// <summary>Every problem of <paramref name="message"/>, by wire field name, for a message entering at <paramref name="entry"/>.</summary>
+    public static Dictionary<string, string[]> Validate(Message message, EntryPoint entry = EntryPoint.Wire)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Add(string field, string error) => errors[field] = [.. errors.GetValueOrDefault(field, []), error];
 
         ValidateDestinations(message, Add);
+        IntakeFields.Validate(message, entry, Add);
         ValidateMethod("method", message.Method, required: true, Add);
         ValidateMethod("replyMethod", message.ReplyMethod, required: false, Add);
         ValidateMethod("relayReplyMethod", message.RelayReplyMethod, required: false, Add);
@@ -73,16 +77,16 @@ public static class MessageValidator
 
     private static void ValidateDestinations(Message message, Action<string, string> add)
     {
-        if (message.ToNode is null && message.ToNodes is not { Length: > 0 } && message.ToHosts is not { Length: > 0 })
+        if (message.ToNode is null && message.ToNodes is not { Length: > 0 } && message.ToHosts is not { Length: > 0 } && message.Selector is null)
         {
-            add("toNode", "toNode (or toNodes/toHosts) is required");
+            add("toNode", "toNode (or toNodes/toHosts, or a selector) is required");
             return;
         }
         if (message.ToNode is { } toNode && !NodeName.IsValid(toNode))
-            add("toNode", $"toNode '{toNode}' must match {NodeName.Rule}");
+            add("toNode", $"toNode '{toNode}' must match {NodeName.Rule}" + (NamePattern.IsPattern(toNode) ? " (name patterns go in toNodes)" : ""));
         foreach (var (field, nodes) in new[] { ("toNodes", message.ToNodes), ("toHosts", message.ToHosts) })
             foreach (var node in nodes ?? [])
-                if (!NodeName.IsValid(node)) add(field, $"'{node}' must match {NodeName.Rule}");
+                if (!NodeName.IsValid(node) && !(node is not null && NamePattern.IsValid(node))) add(field, $"'{node}' must match {NodeName.Rule}, or be {NamePattern.Rule}");
     }
 
     private static bool IsHttpUrl(string[]? args) =>

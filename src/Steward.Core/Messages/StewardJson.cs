@@ -18,6 +18,7 @@ namespace Steward.Core.Messages;
 [JsonSerializable(typeof(HelloInfo))]
 [JsonSerializable(typeof(NodeEntry))]
 [JsonSerializable(typeof(Trust.KeySet))]
+[JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 public sealed partial class StewardJson : JsonSerializerContext

@@ -97,17 +97,26 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     /// </summary>
     public async Task StartAsync(CancellationToken ct)
     {
+        var rollouts = await Outbox.Rollouts.LoadAsync(ct).ConfigureAwait(false);   // first: a resumed message may end at once
         var undelivered = await Outbox.ResumeAsync(ct).ConfigureAwait(false);
         var unfinished = await _inbox.ResumeAsync(ct).ConfigureAwait(false);
-        Log.Resumed(_logger, NodeName, undelivered, unfinished);
+        Log.Resumed(_logger, NodeName, undelivered, unfinished, rollouts);
 
         _tasks.RunLoop($"receiver of {NodeName}", _inbox.ReceiveAsync);
         _tasks.RunLoop(ErrorReportTask, ReportCrashesAsync);
+        _tasks.RunLoop($"rollouts of {NodeName}", Outbox.Rollouts.RunAsync);
         _tasks.RunLoop($"retention of {NodeName}", ForgetOldAsync);
         if (NodeName != _options.CentralNodeName) _tasks.RunLoop($"hello of {NodeName}", new HelloSender(_options, _nats, _audit, _signer, _key.PublicKey, Keys, _time).RunAsync);
     }
 
     public Task<CancelOutcome> CancelAsync(long id, CancellationToken ct) => Outbox.CancelAsync(id, ct);
+
+    /// <summary>
+    /// Sets the labels an operator gives node <paramref name="name"/> on central (an empty set removes them): they win over
+    /// the labels of its hello, and its later hellos keep them.
+    /// </summary>
+    public Task SetNodeLabelsAsync(string name, IReadOnlyDictionary<string, string> labels, string? operatorName) =>
+        Store.SetNodeLabelsAsync(name, labels, operatorName);
 
     /// <summary>What runs on this node now, for <c>REQOpProcessList</c>.</summary>
     public ProcessList Processes() => new(
@@ -164,8 +173,8 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         [LoggerMessage(6002, LogLevel.Information, "Node {Node} stopped")]
         public static partial void Stopped(ILogger logger, string node);
 
-        [LoggerMessage(6003, LogLevel.Information, "Node {Node} resumes {Undelivered} undelivered and {Unfinished} unfinished message(s)")]
-        public static partial void Resumed(ILogger logger, string node, int undelivered, int unfinished);
+        [LoggerMessage(6003, LogLevel.Information, "Node {Node} resumes {Undelivered} undelivered and {Unfinished} unfinished message(s) and {Rollouts} rollout(s)")]
+        public static partial void Resumed(ILogger logger, string node, int undelivered, int unfinished, int rollouts);
 
         [LoggerMessage(6004, LogLevel.Information, "Node {Node} forgot {Count} received message(s) finished over {Days} day(s) ago")]
         public static partial void Forgot(ILogger logger, string node, int count, int days);

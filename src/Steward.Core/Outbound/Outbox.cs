@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
+using Steward.Core.Fleet;
 using Steward.Core.Messages;
 using Steward.Core.Node;
 using Steward.Core.Relay;
@@ -46,7 +47,11 @@ public sealed partial class Outbox
         _publishers = new Publishers(
             (subject, streams) => new Publisher(subject, DeliverAsync, tasks, streams, TimeSpan.FromSeconds(options.PublisherIdleSeconds), time),
             new StreamOrder<(string, long)>(tasks));
+        Rollouts = new Rollouts(store, message => _publishers.Enqueue(new Outgoing(message)), time, loggers.CreateLogger<Rollouts>());
     }
+
+    /// <summary>The rollouts of this node's fan-outs, released wave by wave.</summary>
+    internal Rollouts Rollouts { get; }
 
     /// <summary>The largest message the broker takes (its <c>max_payload</c>; NATS' default until connected).</summary>
     internal long MaxPayload => _nats.ServerInfo?.MaxPayload is > 0 and var max ? max : 1024 * 1024;
@@ -67,6 +72,24 @@ public sealed partial class Outbox
     public Task<IReadOnlyList<Message>> AcceptMessagesAsync(
         IEnumerable<Message> messages, bool asBatch = false, string? operatorName = null, CancellationToken ct = default) =>
         StoreAndSendAsync(new OutboundBatch(PerNode(messages), AsBatch: asBatch), operatorName, ct);
+
+    /// <summary>
+    /// Stores and sends <paramref name="message"/> to every node of <paramref name="fanOut"/> as one batch (whose id is the
+    /// first message's), recorded with what it resolved; with a rollout, the messages are stored waiting and sent as the
+    /// rollout releases them. <paramref name="operatorName"/> goes into their audit log lines.
+    /// </summary>
+    public async Task<IReadOnlyList<Message>> AcceptFanOutAsync(Message message, FanOut fanOut, string? operatorName = null, CancellationToken ct = default)
+    {
+        var batch = new OutboundBatch(PerNode([message with { ToNode = null, ToNodes = [.. fanOut.Nodes], ToHosts = null }]));
+        var (stored, rollout) = await _store.AddFanOutAsync(batch, fanOut, ct).ConfigureAwait(false);
+        // Stored means accepted: from here nothing is cut short, or a stored message would wait for a restart.
+        foreach (var m in stored) await _audit.AppendAsync(AuditEntry.Out, m, operatorName, CancellationToken.None).ConfigureAwait(false);
+        if (rollout is null)
+            foreach (var m in stored) _publishers.Enqueue(new Outgoing(m));
+        else
+            Rollouts.Follow(stored[0].Id, rollout);
+        return stored;
+    }
 
     /// <summary>
     /// Stores and sends the messages of a local input once: none when the same input was taken before, so a node that
@@ -149,15 +172,17 @@ public sealed partial class Outbox
     {
         if (await _store.Queries.FindOutboundAsync(id, ct).ConfigureAwait(false) is not { } row) return (CancelOutcome.NotFound, null);
         if (MessageStates.IsFinal(row.State)) return (CancelOutcome.AlreadyFinal, null);
-        var delivering = row.State is MessageStates.Queued or MessageStates.Sent or MessageStates.Retrying;
+        // A waiting message of a rollout may be released (and handed to its publisher) while it is cancelled: as a queued one.
+        var delivering = row.State is MessageStates.Waiting or MessageStates.Queued or MessageStates.Sent or MessageStates.Retrying;
         var deliveryWasRunning = delivering && _deliveries.TryCancel(id, orWhenItStarts: true);
         // From here the cancel is recorded whole: its delivery may be stopped already, and nothing else would record it.
         // Still waiting in its publisher, unless its delivery ended (and committed its outcome) since the first read, or it
         // was resumed after a restart (it may have been sent before).
-        var neverSent = row.State == MessageStates.Queued && !deliveryWasRunning && !_resumed.ContainsKey(id) &&
-                        (await _store.Queries.FindOutboundAsync(id, CancellationToken.None).ConfigureAwait(false))?.State == MessageStates.Queued;
+        var neverSent = row.State is MessageStates.Waiting or MessageStates.Queued && !deliveryWasRunning && !_resumed.ContainsKey(id) &&
+                        (await _store.Queries.FindOutboundAsync(id, CancellationToken.None).ConfigureAwait(false))?.State is MessageStates.Waiting or MessageStates.Queued;
         if (!await _store.SetStateAsync(id, MessageStates.Cancelled, error: "cancelled by the operator", ct: CancellationToken.None).ConfigureAwait(false))
             return (CancelOutcome.AlreadyFinal, null);   // it ended between the read and the write
+        if (row is { State: MessageStates.Waiting, BatchId: { } rollout }) Rollouts.Wake(rollout);   // it may have been the last one waiting
         var isOp = row.Method is Methods.OpCancel or Methods.OpClearQueue;
         return (CancelOutcome.Cancelled, neverSent || isOp ? null : (row.ToNode, id));
     }
@@ -188,6 +213,7 @@ public sealed partial class Outbox
                 .Select(node => MessageLimits.WithDefaults(m with
                 {
                     Id = 0, ToNode = node, ToNodes = null, ToHosts = null, FromNode = _options.NodeName, CreatedAt = createdAt, Signature = null,
+                    Selector = null, OnlyOnline = false, MaxConcurrency = null, MaxErrors = null, BatchSleepSeconds = 0,   // resolved at intake
                 }, _options)))
             .Select(m => RelayPolicy.Wraps(m, _options.NodeName) ? RelayPolicy.Wrap(m) : m)
             .ToList();

@@ -21,7 +21,7 @@ internal sealed class HotReads : IDisposable
         _connection.Open();
         _findOutbound = _connection.CreateCommand();
         _findOutbound.CommandText = """
-            SELECT "Id","ToNode","Method","Json","State","Attempts","BatchId","LastError","CreatedAt","UpdatedAt" FROM "Outbound" WHERE "Id"=$id
+            SELECT "Id","ToNode","Method","Json","State","Attempts","BatchId","LastError","CreatedAt","UpdatedAt","Wave","ExitCode" FROM "Outbound" WHERE "Id"=$id
             """;
         _findOutbound.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
         _hasInbound = _connection.CreateCommand();
@@ -42,6 +42,7 @@ internal sealed class HotReads : IDisposable
                 Id = reader.GetInt64(0), ToNode = reader.GetString(1), Method = reader.GetString(2), Json = reader.GetString(3),
                 State = reader.GetString(4), Attempts = reader.GetInt32(5), BatchId = reader.IsDBNull(6) ? null : reader.GetInt64(6),
                 LastError = reader.IsDBNull(7) ? null : reader.GetString(7), CreatedAt = Utc(reader.GetDateTime(8)), UpdatedAt = Utc(reader.GetDateTime(9)),
+                Wave = reader.IsDBNull(10) ? null : reader.GetInt32(10), ExitCode = reader.IsDBNull(11) ? null : reader.GetInt32(11),
             };
         }
     }

@@ -10,7 +10,8 @@ namespace Steward.Core.State;
 /// </summary>
 internal sealed class HotWrites : IDisposable
 {
-    private readonly SqliteCommand[] _all;
+    private readonly SqliteConnection _connection;
+    private readonly List<SqliteCommand> _all = [];
     private readonly SqliteCommand _insertOutbound;
     private readonly SqliteCommand _findOutbound;
     private readonly SqliteCommand _updateOutbound;
@@ -27,21 +28,17 @@ internal sealed class HotWrites : IDisposable
     private readonly SqliteCommand _pruneErrors;
     private readonly SqliteCommand _recordGroup;
     private readonly SqliteCommand _startAppend;
+    private readonly SqliteCommand _setExitCode;
     private long _lastId;
     private long _savedId;
 
     public HotWrites(SqliteConnection connection, TimeProvider time)
     {
-        SqliteCommand Prepare(string sql)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            return command;
-        }
+        _connection = connection;
         _insertOutbound = Prepare("""INSERT INTO "Outbound" ("Id","ToNode","Method","Json","State","Attempts","BatchId","CreatedAt","UpdatedAt") VALUES ($id,$toNode,$method,$json,$state,0,$batch,$now,$now)""");
         _findOutbound = Prepare("""SELECT "State","ToNode","BatchId" FROM "Outbound" WHERE "Id"=$id""");
         _updateOutbound = Prepare("""UPDATE "Outbound" SET "State"=$state,"Attempts"=coalesce($attempt,"Attempts"),"LastError"=coalesce($error,"LastError"),"UpdatedAt"=$now WHERE "Id"=$id""");
-        _insertEvent = Prepare("""INSERT INTO "Events" ("MessageId","Kind","Node","State","Output","ExitCode","Attempt","Error","At") VALUES ($id,$kind,$node,$state,$output,$exitCode,$attempt,$error,$now) RETURNING "Seq" """);
+        _insertEvent = Prepare("""INSERT INTO "Events" ("MessageId","Kind","Node","State","Output","ExitCode","Attempt","Error","Wave","At") VALUES ($id,$kind,$node,$state,$output,$exitCode,$attempt,$error,$wave,$now) RETURNING "Seq" """);
         _insertInbound = Prepare("""INSERT OR IGNORE INTO "Inbound" ("FromNode","Id","Method","Json","State","ReceivedAt") VALUES ($fromNode,$id,$method,$json,'received',$now)""");
         _finishInbound = Prepare("""UPDATE "Inbound" SET "State"='done',"FinishedAt"=$now WHERE "FromNode"=$fromNode AND "Id"=$id""");
         _insertError = Prepare("""INSERT INTO "Errors" ("At","Node","Line","MessageFromNode","MessageId") VALUES ($now,$node,$line,$fromNode,$id) RETURNING "Seq" """);
@@ -59,11 +56,25 @@ internal sealed class HotWrites : IDisposable
         _pruneErrors = Prepare("""DELETE FROM "Errors" WHERE "Seq" IN (SELECT "Seq" FROM "Errors" WHERE "At" < $before ORDER BY "Seq" LIMIT $limit)""");
         _recordGroup = Prepare("""UPDATE "Inbound" SET "ProcessGroup"=$group,"ProcessBoot"=$boot,"ProcessStartTicks"=$start WHERE "FromNode"=$fromNode AND "Id"=$id""");
         _startAppend = Prepare("""UPDATE "Inbound" SET "AppendFrom"=coalesce("AppendFrom",$offset) WHERE "FromNode"=$fromNode AND "Id"=$id RETURNING "AppendFrom" """);
-        _all = [_recordGroup, _startAppend, _pruneEvents, _pruneOutbound, _pruneErrors, _hasInbound, _sawNode, _forgetInbound, _insertOutbound, _findOutbound, _updateOutbound, _insertEvent, _insertInbound, _finishInbound, _insertError, _saveSequence];
-        using var last = Prepare("""SELECT "Last" FROM "Sequences" WHERE "Name"='messages'""");
+        _setExitCode = Prepare("""UPDATE "Outbound" SET "ExitCode"=$exitCode WHERE "Id"=$id""");
+        Fleet = new FleetWrites(this);
+        using var last = connection.CreateCommand();
+        last.CommandText = """SELECT "Last" FROM "Sequences" WHERE "Name"='messages'""";
         // A new file starts at the current Unix time in ms: a node whose file was lost or moved aside must not reuse
         // ids its receivers still remember as already run.
         _lastId = _savedId = last.ExecuteScalar() is long value ? value : time.GetUtcNow().ToUnixTimeMilliseconds();
+    }
+
+    /// <summary>The writes of fan-outs, rollouts and operators' node labels: not on the delivery path, but in the same commits.</summary>
+    public FleetWrites Fleet { get; }
+
+    /// <summary>A command on the writer's connection, joined to each transaction as the others are.</summary>
+    public SqliteCommand Prepare(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        _all.Add(command);
+        return command;
     }
 
     /// <summary>The events and error entries written in the current transaction, with their <c>Seq</c>.</summary>
@@ -96,6 +107,9 @@ internal sealed class HotWrites : IDisposable
         return reader.Read() ? (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetInt64(2)) : null;
     }
 
+    /// <summary>Keeps the exit code a reply reported on the message it answers.</summary>
+    public void SetExitCode(long id, int exitCode) => Run(_setExitCode, ("$id", id), ("$exitCode", exitCode));
+
     public void UpdateOutbound(long id, string state, int? attempt, string? error, DateTime now) =>
         Run(_updateOutbound, ("$id", id), ("$state", state), ("$attempt", attempt), ("$error", error), ("$now", now));
 
@@ -103,7 +117,7 @@ internal sealed class HotWrites : IDisposable
     public void InsertEvent(MessageEvent e, long? batchId)
     {
         Set(_insertEvent, ("$id", e.MessageId), ("$kind", e.Kind), ("$node", e.Node), ("$state", e.State), ("$output", e.Output),
-            ("$exitCode", e.ExitCode), ("$attempt", e.Attempt), ("$error", e.Error), ("$now", e.At));
+            ("$exitCode", e.ExitCode), ("$attempt", e.Attempt), ("$error", e.Error), ("$wave", e.Wave), ("$now", e.At));
         e.Seq = (long)_insertEvent.ExecuteScalar()!;
         Written.Events.Add((e, batchId));
     }
@@ -154,13 +168,13 @@ internal sealed class HotWrites : IDisposable
         Written.Errors.Add(e);
     }
 
-    private static int Run(SqliteCommand command, params (string Name, object? Value)[] values)
+    internal static int Run(SqliteCommand command, params (string Name, object? Value)[] values)
     {
         Set(command, values);
         return command.ExecuteNonQuery();
     }
 
-    private static void Set(SqliteCommand command, params (string Name, object? Value)[] values)
+    internal static void Set(SqliteCommand command, params (string Name, object? Value)[] values)
     {
         if (command.Parameters.Count == 0)
             foreach (var (name, _) in values) command.Parameters.Add(new SqliteParameter { ParameterName = name });

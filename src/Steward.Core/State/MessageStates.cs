@@ -1,8 +1,13 @@
 namespace Steward.Core.State;
 
-/// <summary>The states an operator sees a message in: <c>queued → sent → acked → replied → done</c>, or a final failure.</summary>
+/// <summary>
+/// The states an operator sees a message in: <c>queued → sent → acked → replied → done</c>, or a final failure; a message
+/// of a rollout starts <c>waiting</c> until the rollout releases it.
+/// </summary>
 public static class MessageStates
 {
+    /// <summary>Stored, part of a rollout that has not released it yet: never sent, and not resumed by a restart.</summary>
+    public const string Waiting = "waiting";
     public const string Queued = "queued";
     public const string Sent = "sent";
     public const string Retrying = "retrying";
@@ -22,6 +27,7 @@ public static class MessageStates
 
     private static int Rank(string state) => state switch
     {
+        Waiting => -1,
         Queued => 0,
         Sent or Retrying => 1,
         Acked => 2,

@@ -50,6 +50,31 @@ internal sealed class NodeQueries : IOperatorQueries
         return (states.Count, states.Where(m => !MessageStates.IsFinal(m.State)).Select(m => m.Id).ToList());
     }
 
+    /// <summary>What a fan-out was asked for and resolved to, and its rollout; null for an unknown one (or one sent before they were recorded).</summary>
+    public async Task<BatchEntry?> BatchEntryAsync(long batchId, CancellationToken ct)
+    {
+        await using var db = _open();
+        return await db.Batches.AsNoTracking().FirstOrDefaultAsync(b => b.Id == batchId, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The rollouts not at their end, each with its released messages that are not final yet.</summary>
+    internal async Task<IReadOnlyList<(long Rollout, IReadOnlyList<long> InFlight)>> RolloutsToFollowAsync(CancellationToken ct)
+    {
+        await using var db = _open();
+        var rollouts = await db.Batches.AsNoTracking()
+            .Where(b => b.RolloutState == RolloutStates.Running || b.RolloutState == RolloutStates.Stopped)
+            .Select(b => new { b.Id, b.RolloutState }).ToListAsync(ct).ConfigureAwait(false);
+        var result = new List<(long, IReadOnlyList<long>)>();
+        foreach (var rollout in rollouts)
+        {
+            var inFlight = await db.Outbound.AsNoTracking()
+                .Where(m => m.BatchId == rollout.Id && m.Wave != null && !MessageStates.FinalStates.Contains(m.State))
+                .Select(m => m.Id).ToListAsync(ct).ConfigureAwait(false);
+            if (rollout.RolloutState == RolloutStates.Running || inFlight.Count > 0) result.Add((rollout.Id, inFlight));
+        }
+        return result;
+    }
+
     public async Task<IReadOnlyList<MessageEvent>> BatchEventsAsync(long batchId, long afterSeq, CancellationToken ct, int limit = int.MaxValue)
     {
         await using var db = _open();
@@ -132,6 +157,13 @@ internal sealed class NodeQueries : IOperatorQueries
     {
         await using var db = _open();
         return await db.Nodes.AsNoTracking().OrderBy(n => n.Name).ToListAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The labels operators set on central, by node.</summary>
+    public async Task<IReadOnlyList<NodeLabelsEntry>> NodeLabelsAsync(CancellationToken ct)
+    {
+        await using var db = _open();
+        return await db.NodeLabels.AsNoTracking().ToListAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Whether the file takes a write lock now (the health check).</summary>

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
+using Steward.Core.Fleet;
 using Steward.Core.Handlers;
 using Steward.Core.Messages;
 using Steward.Core.Outbound;
@@ -53,32 +54,58 @@ internal sealed class NodeStore : IAsyncDisposable
     /// it records against the message that reply answers, or the local input it takes (nothing is stored when that input
     /// was taken before).
     /// </summary>
-    public async Task<IReadOnlyList<Message>> AddOutboundAsync(OutboundBatch batch, CancellationToken ct)
+    public async Task<IReadOnlyList<Message>> AddOutboundAsync(OutboundBatch batch, CancellationToken ct) =>
+        (await AddAsync(batch, fanOut: null, ct).ConfigureAwait(false)).Messages;
+
+    /// <summary>
+    /// Stores the messages of a fan-out as one batch, with the batch's record of what it resolved; for a rollout, stored
+    /// waiting and, in the same commit, its first step taken (<see cref="FleetWrites.AdvanceRollout"/>).
+    /// </summary>
+    public Task<(IReadOnlyList<Message> Messages, RolloutAdvance? Rollout)> AddFanOutAsync(OutboundBatch batch, FanOut fanOut, CancellationToken ct) =>
+        AddAsync(batch with { AsBatch = true }, fanOut, ct);
+
+    private async Task<(IReadOnlyList<Message> Messages, RolloutAdvance? Rollout)> AddAsync(OutboundBatch batch, FanOut? fanOut, CancellationToken ct)
     {
-        var (stored, reply) = await _writes.EnqueueAsync(hot =>
+        var (stored, reply, rollout) = await _writes.EnqueueAsync(hot =>
         {
             var now = Now;
             if (batch.Input is { } input)
             {
-                if (!hot.InsertInbound(LocalInput.Source, input.Key, input.Kind, input.Name, now)) return ([], null);
+                if (!hot.InsertInbound(LocalInput.Source, input.Key, input.Kind, input.Name, now)) return ([], null, null);
                 hot.FinishInbound(LocalInput.Source, input.Key, now);
             }
             if (batch.Finishing is { } finishing) hot.FinishInbound(finishing.FromNode!, finishing.Id, now);
             var recorded = batch.Reply is { } reply ? RecordReply(hot, reply, now) : null;
             long? batchId = null;
+            var state = fanOut?.Rollout is null ? MessageStates.Queued : MessageStates.Waiting;
             var messages = batch.Messages.Select(m =>
             {
                 var message = m with { Id = hot.NextId() };
                 if (batch.AsBatch) batchId ??= message.Id;
-                hot.InsertOutbound(message.Id, message.ToNode!, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), MessageStates.Queued, batchId, now);
-                hot.InsertEvent(StateEvent(message.Id, message.ToNode!, MessageStates.Queued, attempt: null, error: null, now), batchId);
+                hot.InsertOutbound(message.Id, message.ToNode!, message.Method!, JsonSerializer.Serialize(message, StewardJson.Default.Message), state, batchId, now);
+                hot.InsertEvent(StateEvent(message.Id, message.ToNode!, state, attempt: null, error: null, now), batchId);
                 return message;
             }).ToList();
-            return (messages, recorded);
+            RolloutAdvance? advance = null;
+            if (fanOut is not null && batchId is { } id)
+            {
+                hot.Fleet.InsertBatch(id, fanOut, now);
+                advance = hot.Fleet.AdvanceRollout(id, now);
+            }
+            return ((IReadOnlyList<Message>)messages, recorded, advance);
         }, ct).ConfigureAwait(false);
-        if (reply is var (id, state) && state is not null) StateChanged?.Invoke(id, state);
-        return stored;
+        if (reply is var (answered, moved) && moved is not null) StateChanged?.Invoke(answered, moved);
+        return (stored, rollout);
     }
+
+    /// <summary>One step of rollout <paramref name="batchId"/>, in a commit of its own; null when it is no rollout.</summary>
+    public Task<RolloutAdvance?> AdvanceRolloutAsync(long batchId, CancellationToken ct = default) =>
+        _writes.EnqueueAsync(hot => hot.Fleet.AdvanceRollout(batchId, Now), ct);
+
+    /// <summary>Sets the labels an operator gave node <paramref name="name"/> on central; an empty set removes them.</summary>
+    public Task SetNodeLabelsAsync(string name, IReadOnlyDictionary<string, string> labels, string? setBy) => _writes.EnqueueAsync(hot =>
+        hot.Fleet.SetNodeLabels(name, labels.Count == 0 ? null : JsonSerializer.Serialize(labels.ToDictionary(StringComparer.Ordinal), StewardJson.Default.DictionaryStringString),
+            setBy, Now));
 
     /// <summary>
     /// The reply as an event of the message it answers, and that message's move to replied, then to done with the last
@@ -87,6 +114,7 @@ internal sealed class NodeStore : IAsyncDisposable
     private static (long Id, string? State)? RecordReply(HotWrites hot, RecordedReply reply, DateTime now)
     {
         if (hot.FindOutbound(reply.AnsweredId) is not { } row) return null;
+        if (reply.ExitCode is { } exitCode) hot.SetExitCode(reply.AnsweredId, exitCode);
         hot.InsertEvent(new MessageEvent
         {
             MessageId = reply.AnsweredId, Kind = EventKinds.Reply, Node = reply.FromNode, At = now, ExitCode = reply.ExitCode, Output = reply.Output,
@@ -223,8 +251,9 @@ internal sealed class NodeStore : IAsyncDisposable
     public Task<int> ForgetInboundOlderThanAsync(TimeSpan age, CancellationToken ct = default) => _writes.EnqueueAsync(hot => hot.ForgetInbound(Now - age), ct);
 
     /// <summary>
-    /// Deletes what ended more than <paramref name="age"/> ago: finished outbound messages with their events, and error
-    /// log entries. Unfinished messages stay however old. Gives how many messages and errors went.
+    /// Deletes what ended more than <paramref name="age"/> ago: finished outbound messages with their events, error log
+    /// entries, and the records of fan-outs whose messages all went. Unfinished messages stay however old. Gives how many
+    /// messages and errors went.
     /// </summary>
     public async Task<(int Messages, int Errors)> PruneOlderThanAsync(TimeSpan age, CancellationToken ct = default)
     {
@@ -233,6 +262,8 @@ internal sealed class NodeStore : IAsyncDisposable
         do messages += last = await _writes.EnqueueAsync(hot => hot.PruneFinished(Now - age, slice), ct).ConfigureAwait(false);
         while (last == slice);
         do errors += last = await _writes.EnqueueAsync(hot => hot.PruneErrors(Now - age, slice), ct).ConfigureAwait(false);
+        while (last == slice);
+        do last = await _writes.EnqueueAsync(hot => hot.Fleet.PruneBatches(Now - age, slice), ct).ConfigureAwait(false);
         while (last == slice);
         return (messages, errors);
     }

@@ -32,13 +32,45 @@ internal static class SqliteFile
         new DbContextOptionsBuilder<StewardDb>().UseSqlite(writer).Options;
 
     /// <summary>The shape of the tables; raise it with every change to <see cref="StewardDb"/>'s model.</summary>
-    public const int SchemaVersion = 6;
+    public const int SchemaVersion = 7;
 
     /// <summary>From each older schema version to the next.</summary>
     private static readonly Dictionary<int, string> Upgrades = new()
     {
         [4] = """ALTER TABLE "Inbound" ADD COLUMN "AppendFrom" INTEGER NULL""",
         [5] = """ALTER TABLE "Nodes" ADD COLUMN "Labels" TEXT NULL""",
+        // Fleet targeting and rollouts: operators' labels, the batches with what they resolved to, a message's wave and exit code.
+        [6] = """
+            ALTER TABLE "Outbound" ADD COLUMN "Wave" INTEGER NULL;
+            ALTER TABLE "Outbound" ADD COLUMN "ExitCode" INTEGER NULL;
+            ALTER TABLE "Events" ADD COLUMN "Wave" INTEGER NULL;
+            CREATE TABLE "NodeLabels" (
+                "Name" TEXT NOT NULL CONSTRAINT "PK_NodeLabels" PRIMARY KEY,
+                "Labels" TEXT NOT NULL,
+                "SetBy" TEXT NULL,
+                "SetAt" TEXT NOT NULL
+            );
+            CREATE TABLE "Batches" (
+                "Id" INTEGER NOT NULL CONSTRAINT "PK_Batches" PRIMARY KEY,
+                "Selector" TEXT NULL,
+                "Targets" TEXT NOT NULL,
+                "OnlyOnline" INTEGER NOT NULL,
+                "Nodes" TEXT NOT NULL,
+                "RolloutState" TEXT NULL,
+                "MaxConcurrency" TEXT NULL,
+                "Concurrency" INTEGER NULL,
+                "MaxErrors" TEXT NULL,
+                "ErrorLimit" INTEGER NULL,
+                "BatchSleepSeconds" INTEGER NOT NULL,
+                "Wave" INTEGER NOT NULL,
+                "Errors" INTEGER NOT NULL,
+                "StopReason" TEXT NULL,
+                "NextWaveAt" TEXT NULL,
+                "CreatedAt" TEXT NOT NULL,
+                "UpdatedAt" TEXT NOT NULL
+            );
+            CREATE INDEX "IX_Batches_RolloutState" ON "Batches" ("RolloutState");
+            """,
     };
 
     /// <summary>

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Steward.Core.State;
 
-/// <summary>One node's SQLite file: outbound and inbound messages, the id sequence and message events.</summary>
+/// <summary>One node's SQLite file: outbound and inbound messages, the id sequence, message events, fan-outs and the node registry.</summary>
 public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(options)
 {
     public DbSet<OutboundMessage> Outbound => Set<OutboundMessage>();
@@ -12,6 +12,8 @@ public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(o
     public DbSet<MessageEvent> Events => Set<MessageEvent>();
     public DbSet<ErrorEntry> Errors => Set<ErrorEntry>();
     public DbSet<NodeEntry> Nodes => Set<NodeEntry>();
+    public DbSet<NodeLabelsEntry> NodeLabels => Set<NodeLabelsEntry>();
+    public DbSet<BatchEntry> Batches => Set<BatchEntry>();
 
     /// <summary>SQLite keeps no time zone: every time is written in UTC and read back marked as UTC.</summary>
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
@@ -37,6 +39,13 @@ public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(o
         modelBuilder.Entity<IdSequence>().HasKey(s => s.Name);
         modelBuilder.Entity<ErrorEntry>().HasKey(m => m.Seq);
         modelBuilder.Entity<NodeEntry>().HasKey(n => n.Name);
+        modelBuilder.Entity<NodeLabelsEntry>().HasKey(n => n.Name);
+        modelBuilder.Entity<BatchEntry>(e =>
+        {
+            e.HasKey(b => b.Id);
+            e.Property(b => b.Id).ValueGeneratedNever();
+            e.HasIndex(b => b.RolloutState);
+        });
         modelBuilder.Entity<MessageEvent>(e =>
         {
             e.HasKey(m => m.Seq);

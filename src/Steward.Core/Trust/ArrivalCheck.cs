@@ -134,6 +134,7 @@ internal sealed class ArrivalCheck(
         }
         if (row is null) return new($"reply to message {id}, which node {nodeName} never sent");
         if (row.ToNode != reply.FromNode) return new($"only {row.ToNode} may answer message {id}, not {reply.FromNode}");
+        if (row.State == MessageStates.Waiting) return new($"message {id} waits for its rollout: it was never sent");
         // Replies come while the message waits for them; once it ended (its last reply handled, or it failed), more
         // replies would run its reply method again: only a resend of one already stored is ACKed (and not run).
         if (MessageStates.IsFinal(row.State) || (row.State == MessageStates.Queued && !sending))

@@ -9,6 +9,7 @@ namespace Steward.Gateway.Hosting;
 [JsonSerializable(typeof(MessagePage))]
 [JsonSerializable(typeof(BatchAccepted))]
 [JsonSerializable(typeof(BatchView))]
+[JsonSerializable(typeof(BatchPreview))]
 [JsonSerializable(typeof(IReadOnlyList<NodeView>))]
 [JsonSerializable(typeof(ApproveNode))]
 [JsonSerializable(typeof(EnrolledNode))]

@@ -45,6 +45,18 @@ internal static class OpenApiDocument
                 schema.Format = "byte";
                 schema.Description = "Base64. In input, also the original Steward's form: an array of strings, joined one per line.";
             }
+            // A count or a percentage (CountOrPercent's converter, which hides the two forms from the generator).
+            if (context.JsonPropertyInfo is { Name: "maxConcurrency" or "maxErrors" } limit && limit.DeclaringType == typeof(Steward.Core.Messages.Message))
+            {
+                schema.OneOf =
+                [
+                    new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1", Description = "A count of nodes" },
+                    new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]+%$", Description = "A percentage of the nodes, rounded up, at least one node" },
+                ];
+                schema.Description = limit.Name == "maxConcurrency"
+                    ? "POST /messages/batch: a rollout that keeps at most this many nodes' messages released and not final at a time"
+                    : "POST /messages/batch, with maxConcurrency: the errors (a message failed, rejected, or replied with a non-zero exit code) that stop the rollout; what still waits is cancelled";
+            }
             return Task.CompletedTask;
         });
         options.AddOperationTransformer(OpenApiPublicEndpoints.MarkPublic);

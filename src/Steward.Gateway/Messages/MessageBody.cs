@@ -11,7 +11,7 @@ internal static class MessageBody
 {
     public sealed record Parsed(IReadOnlyList<Message> Messages, Dictionary<string, string[]> Errors, bool TooLarge, bool IsArray = false);
 
-    public static async Task<Parsed> ReadAsync(HttpRequest request, StewardOptions options, CancellationToken ct)
+    public static async Task<Parsed> ReadAsync(HttpRequest request, StewardOptions options, EntryPoint entry, CancellationToken ct)
     {
         var maxBytes = options.MaxRequestBodyBytes;
         if (request.ContentLength > maxBytes) return TooLarge(maxBytes);
@@ -22,7 +22,7 @@ internal static class MessageBody
             if (buffer.Length + read > maxBytes) return TooLarge(maxBytes);
             buffer.Write(chunk, 0, read);
         }
-        var parsed = MessageInput.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        var parsed = MessageInput.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), entry);
         if (parsed.Messages.Count > options.MaxMessagesPerRequest)
             return new([], new() { ["body"] = [$"{parsed.Messages.Count} messages in one request; at most {options.MaxMessagesPerRequest} (Steward:MaxMessagesPerRequest)"] },
                 TooLarge: true);

@@ -6,6 +6,7 @@ using Steward.Core.Node;
 using Steward.Core.Outbound;
 using Steward.Core.State;
 using Steward.Gateway.Auth;
+using Steward.Gateway.Fleet;
 using Steward.Gateway.Hosting;
 
 namespace Steward.Gateway.Messages;
@@ -17,7 +18,7 @@ internal static class MessageEndpoints
     {
         var group = app.MapGroup("/messages").WithTags("Messages").RequireAuthorization(OperatorRoles.Read).ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapPost("/", PostAsync).WithName("PostMessages").RequireAuthorization(OperatorRoles.Operate).ProducesProblem(StatusCodes.Status403Forbidden)
-            .WithSummary("Send one message, or an array of messages; each destination node gets its own id")
+            .WithSummary("Send one message, or an array of messages; each destination node gets its own id; a selector or name patterns (ship*) are resolved against the node registry")
             .Accepts<Message>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapGet("/", ListAsync).WithName("ListMessages")
@@ -36,12 +37,14 @@ internal static class MessageEndpoints
     }
 
     internal static async Task<Results<Accepted<AcceptedMessages>, ValidationProblem, ProblemHttpResult>> PostAsync(
-        HttpRequest request, ClaimsPrincipal user, NodeRuntime node, StewardOptions options, ILogger<OperatorLog> log, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, NodeRuntime node, StewardOptions options, TimeProvider time, ILogger<OperatorLog> log, CancellationToken ct)
     {
-        var body = await MessageBody.ReadAsync(request, options, ct);
+        var body = await MessageBody.ReadAsync(request, options, EntryPoint.CentralMessages, ct);
         if (body.TooLarge) return MessageBody.TooLargeProblem(body);
         if (body.Errors.Count > 0) return TypedResults.ValidationProblem(body.Errors);
-        var ids = (await node.Outbox.AcceptMessagesAsync(body.Messages, operatorName: user.Identity?.Name, ct: ct)).Select(m => m.Id).ToList();
+        var resolved = await TargetResolution.ResolveAsync(body.Messages, body.IsArray, node, options, time, ct);
+        if (resolved.Errors.Count > 0) return TypedResults.ValidationProblem(resolved.Errors);
+        var ids = (await node.Outbox.AcceptMessagesAsync(resolved.Messages, operatorName: user.Identity?.Name, ct: ct)).Select(m => m.Id).ToList();
         OperatorLog.Posted(log, user.Identity?.Name, ids);
         var links = ids.Select(id => $"/messages/{id}").ToList();
         return TypedResults.Accepted(links[0], new AcceptedMessages(ids, links));

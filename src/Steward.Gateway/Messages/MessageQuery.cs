@@ -13,7 +13,7 @@ public sealed record MessageQuery(
 
     private static readonly string[] States =
     [
-        MessageStates.Queued, MessageStates.Sent, MessageStates.Retrying, MessageStates.Acked, MessageStates.Replied,
+        MessageStates.Waiting, MessageStates.Queued, MessageStates.Sent, MessageStates.Retrying, MessageStates.Acked, MessageStates.Replied,
         MessageStates.Done, MessageStates.Failed, MessageStates.Rejected, MessageStates.Cancelled,
     ];
 

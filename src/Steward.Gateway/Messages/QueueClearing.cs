@@ -10,7 +10,7 @@ public sealed record QueueClearing(
     [FromQuery(Name = "node")] string? Node, [FromQuery(Name = "state")] string? State, [FromQuery(Name = "olderThan")] string? OlderThan)
 {
     private static readonly string[] Unfinished =
-        [MessageStates.Queued, MessageStates.Sent, MessageStates.Retrying, MessageStates.Acked, MessageStates.Replied];
+        [MessageStates.Waiting, MessageStates.Queued, MessageStates.Sent, MessageStates.Retrying, MessageStates.Acked, MessageStates.Replied];
 
     public Dictionary<string, string[]> Problems()
     {

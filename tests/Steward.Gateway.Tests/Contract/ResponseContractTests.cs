@@ -108,7 +108,7 @@ public sealed class ResponseContractTests(NatsServerFixture broker) : IAsyncLife
     private async Task BadInputAsync(HttpClient admin, CancellationToken ct)
     {
         var tooLarge = $$"""{"toNode":"{{_agent.NodeName}}","method":"REQNone","data":"{{new string('A', 1024 * 1024)}}"}""";
-        foreach (var path in new[] { "/messages", "/messages/batch" })
+        foreach (var path in new[] { "/messages", "/messages/batch", "/messages/batch/preview" })
         {
             Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync(path, Json("""{"toNode":"ship1.x","method":"REQNone"}"""), ct)).StatusCode);
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await admin.PostAsync(path, Json(tooLarge), ct)).StatusCode);
@@ -165,9 +165,22 @@ public sealed class ResponseContractTests(NatsServerFixture broker) : IAsyncLife
         Assert.Equal(HttpStatusCode.Accepted, (await admin.DeleteAsync($"/messages?node={ghost}", ct)).StatusCode);
     }
 
-    /// <summary>A fan-out to the agent and to a node that never answers: its stream to the end, and its view.</summary>
+    /// <summary>
+    /// A fan-out to the agent and to a node that never answers: its stream to the end, and its view; a rollout by selector,
+    /// previewed, then followed to its end.
+    /// </summary>
     private async Task BatchAsync(HttpClient admin, CancellationToken ct)
     {
+        await Until.TrueAsync("the agent's hello is listed", async () => (await admin.GetFromJsonAsync<JsonElement[]>("/nodes?selector=os", ct))!.Length == 1);
+        const string rollout = """{"selector":"os","method":"REQCliCommand","methodArgs":["echo","rollout"],"maxConcurrency":"50%","maxErrors":1}""";
+        var preview = await (await admin.PostAsync("/messages/batch/preview", Json(rollout), ct)).Content.ReadFromJsonAsync<JsonElement>(ct);
+        Assert.Equal([_agent.NodeName], preview.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()));
+        var rolled = (await (await admin.PostAsync("/messages/batch", Json(rollout), ct)).Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("batchId").GetInt64();
+        await foreach (var _ in ServerSentEvents.ReadAsync(admin, $"/batches/{rolled}/events", ct: ct))
+        {
+        }
+        Assert.Equal("done", (await admin.GetFromJsonAsync<JsonElement>($"/batches/{rolled}", ct)).GetProperty("rollout").GetProperty("state").GetString());
+
         var posted = await admin.PostAsync("/messages/batch", Json($$"""
             {"toHosts":["{{_agent.NodeName}}","{{Names.Next("ghost")}}"],"method":"REQCliCommand","methodArgs":["echo","batch"],"ACKTimeout":1,"retries":1,"retryWait":1}
             """), ct);
@@ -196,7 +209,10 @@ public sealed class ResponseContractTests(NatsServerFixture broker) : IAsyncLife
         Assert.NotEmpty(filtered.GetProperty("messages").EnumerateArray());
     }
 
-    /// <summary>The registry with the agent's hello, and each answer of an approval: enrolled, bad input, not JSON, nothing to approve, already enrolled.</summary>
+    /// <summary>
+    /// The registry with the agent's hello; each answer of setting a node's labels (set, bad label, unknown node, not JSON) and
+    /// of an approval: enrolled, bad input, not JSON, nothing to approve, already enrolled.
+    /// </summary>
     private async Task NodesAsync(HttpClient admin, CancellationToken ct)
     {
         await Until.TrueAsync("the agent's hello is listed", async () =>
@@ -207,6 +223,11 @@ public sealed class ResponseContractTests(NatsServerFixture broker) : IAsyncLife
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/nodes/{newcomer}/approve", null, ct)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.PostAsync($"/nodes/{newcomer}/approve", Json("""{"publicKey":"""), ct)).StatusCode);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await admin.PostAsync($"/nodes/{newcomer}/approve", new StringContent("U…", Encoding.UTF8, "text/plain"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsync($"/nodes/{_agent.NodeName}/labels", Json("""{"tier":"canary"}"""), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsync($"/nodes/{_agent.NodeName}/labels", Json("""{"tier":"can ary"}"""), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsync($"/nodes/{newcomer}/labels", Json("{}"), ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await admin.PutAsync($"/nodes/{_agent.NodeName}/labels", new StringContent("tier=canary", Encoding.UTF8, "text/plain"), ct)).StatusCode);
+        Assert.Contains((await admin.GetFromJsonAsync<JsonElement[]>("/nodes?selector=tier=canary", ct))!, n => n.GetProperty("name").GetString() == _agent.NodeName);
         var key = KeyPair.CreatePair(PrefixByte.User).GetPublicKey();
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/nodes/{newcomer}/approve", Json($$"""{"publicKey":"{{key}}"}"""), ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostAsync($"/nodes/{newcomer}/approve", null, ct)).StatusCode);
