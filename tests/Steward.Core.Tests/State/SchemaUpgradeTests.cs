@@ -14,12 +14,15 @@ public sealed class SchemaUpgradeTests
         var received = new Message { FromNode = "central", ToNode = "ship1", Id = 42, Method = Methods.None };
         await using (var store = new NodeStore(folder, "FULL", TimeProvider.System, NullLogger.Instance))
             Assert.True(await store.AddInboundAsync(received));
-        // The file as version 4 left it: without the columns added since.
+        // The file as version 4 left it: without the columns and tables added since.
         await using (var old = new SqliteConnection($"Data Source={Path.Combine(folder, "steward.db")};Pooling=False"))
         {
             await old.OpenAsync();
             await using var downgrade = old.CreateCommand();
-            downgrade.CommandText = """ALTER TABLE "Inbound" DROP COLUMN "AppendFrom"; ALTER TABLE "Nodes" DROP COLUMN "Labels"; PRAGMA user_version=4;""";
+            downgrade.CommandText = """
+                ALTER TABLE "Inbound" DROP COLUMN "AppendFrom"; ALTER TABLE "Nodes" DROP COLUMN "Labels";
+                DROP TABLE "CopiesIn"; DROP TABLE "CopiesOut"; DROP TABLE "CopyInChunks"; DROP TABLE "CopyOutChunks"; PRAGMA user_version=4;
+                """;
             await downgrade.ExecuteNonQueryAsync();
         }
 
