@@ -65,12 +65,12 @@ internal sealed class CopyStore(WriteQueue writes, Func<StewardDb> open, TimePro
             .ConfigureAwait(false);
     }
 
-    /// <summary>Counts a write of the chunk's bytes, committed before they are written.</summary>
-    public Task CountWriteAsync(string fromNode, long copyId, int chunk, long messageId, CancellationToken ct) =>
-        writes.EnqueueAsync(hot => hot.Execute("""
+    /// <summary>Counts a write of the chunk's bytes, committed before they are written; gives the count with it.</summary>
+    public Task<int> CountWriteAsync(string fromNode, long copyId, int chunk, long messageId, CancellationToken ct) =>
+        writes.EnqueueAsync(hot => (int)(long)hot.Scalar("""
             INSERT INTO "CopyInChunks" ("FromNode","CopyId","Chunk","MessageId","Writes") VALUES ($fromNode,$copyId,$chunk,$messageId,1)
-            ON CONFLICT DO UPDATE SET "Writes"="Writes"+1,"MessageId"=$messageId
-            """, ("$fromNode", fromNode), ("$copyId", copyId), ("$chunk", chunk), ("$messageId", messageId)), ct);
+            ON CONFLICT DO UPDATE SET "Writes"="Writes"+1,"MessageId"=$messageId RETURNING "Writes"
+            """, ("$fromNode", fromNode), ("$copyId", copyId), ("$chunk", chunk), ("$messageId", messageId))!, ct);
 
     /// <summary>The chunk's bytes are on disk.</summary>
     public Task ChunkWrittenAsync(string fromNode, long copyId, int chunk, CancellationToken ct) =>
