@@ -24,14 +24,18 @@ public static class CopyRecords
     public static int ChunkMessagesSent(string dataFolder, string toNode) =>
         Read(dataFolder, """SELECT count(*) FROM "Outbound" WHERE "Method"='REQCopyFileTo' AND "ToNode"=$from""", toNode, r => r.GetInt32(0)).Single();
 
-    private static List<T> Read<T>(string dataFolder, string sql, string node, Func<SqliteDataReader, T> row)
+    /// <summary>How many of the node's <c>REQCopyFileTo</c> messages and their <c>REQPong</c> answers are being resent now.</summary>
+    public static int CopyMessagesRetrying(string dataFolder) =>
+        Read(dataFolder, """SELECT count(*) FROM "Outbound" WHERE "Method" IN ('REQCopyFileTo','REQPong') AND "State"=$from""", "retrying", r => r.GetInt32(0)).Single();
+
+    private static List<T> Read<T>(string dataFolder, string sql, string value, Func<SqliteDataReader, T> row)
     {
         var path = Path.Combine(dataFolder, "steward.db");
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.Parameters.AddWithValue("$from", node);
+        command.Parameters.AddWithValue("$from", value);
         using var reader = command.ExecuteReader();
         var rows = new List<T>();
         while (reader.Read()) rows.Add(row(reader));

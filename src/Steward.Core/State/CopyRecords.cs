@@ -46,9 +46,10 @@ public sealed class CopyIn
 }
 
 /// <summary>
-/// A chunk of a copy this node receives: <c>Writes</c> counts the times its bytes were written into the temporary file
-/// (counted before each write), <c>WrittenAt</c> is set once they are on disk. A chunk is written once: a second run of it
-/// (a restart, a resend under another id) finds it written, or compares what the first run left before writing.
+/// A chunk of a copy this node receives: <c>Writes</c> counts the writes of its bytes into the temporary file, each
+/// counted before it begins; <c>WrittenAt</c> is set once they are on disk. A chunk is written once: a second run of it (a
+/// resend under another id) finds it written; a run after a restart that cut the first one short compares what is there
+/// and writes only the bytes missing, as a completion of that write, not a new one.
 /// </summary>
 public sealed class CopyInChunk
 {

@@ -29,15 +29,17 @@ internal static partial class CopyFiles
         RandomAccess.FlushToDisk(handle);
     }
 
-    /// <summary>Whether the file holds <paramref name="data"/> at <paramref name="offset"/> (what a run cut off by a crash may have written).</summary>
-    public static async Task<bool> HoldsAsync(string temporary, long offset, ReadOnlyMemory<byte> data, CancellationToken ct)
+    /// <summary>
+    /// How many of <paramref name="data"/>'s first bytes the file holds at <paramref name="offset"/>: what a run cut off by
+    /// a restart wrote before it (all of them, or the first part when the kill came during the write).
+    /// </summary>
+    public static async Task<int> HoldsAsync(string temporary, long offset, ReadOnlyMemory<byte> data, CancellationToken ct)
     {
-        if (!File.Exists(temporary)) return false;
         using var handle = File.OpenHandle(temporary, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var there = new byte[data.Length];
         var read = 0;
         for (int n; read < there.Length && (n = await RandomAccess.ReadAsync(handle, there.AsMemory(read), offset + read, ct).ConfigureAwait(false)) > 0;) read += n;
-        return read == there.Length && there.AsSpan().SequenceEqual(data.Span);
+        return there.AsSpan(0, read).CommonPrefixLength(data.Span);
     }
 
     public static async Task<string> Sha256Async(string path, CancellationToken ct)

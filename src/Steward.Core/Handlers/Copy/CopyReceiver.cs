@@ -97,7 +97,8 @@ internal sealed partial class CopyReceiver(CopyTarget target, CopyStore copies, 
 
     /// <summary>
     /// Writes the chunk unless it is written: counted before the write, recorded written once on disk. A run cut off by a
-    /// restart between the two leaves its count; the next run compares what is there and writes only when it differs.
+    /// restart between the two leaves its count; the next run compares what is there and writes only what is missing (as
+    /// <c>REQToFileAppend</c> completes a line a kill cut in half), so no byte of a chunk is written twice.
     /// </summary>
     private async Task WriteOnceAsync(CopyIn copy, Message message, CopyArgs.Chunk part, CancellationToken ct)
     {
@@ -110,15 +111,10 @@ internal sealed partial class CopyReceiver(CopyTarget target, CopyStore copies, 
         }
         CopyFiles.Prepare(copy.TempPath, copy.Size);
         var writes = record?.Writes ?? 0;
-        if (writes > 0 && await CopyFiles.HoldsAsync(copy.TempPath, part.Offset, data, ct).ConfigureAwait(false))
-        {
-            Log.FoundWritten(logger, copyId, from, part.Index, part.Count);
-        }
-        else
-        {
-            writes = await copies.CountWriteAsync(from, copyId, part.Index, message.Id, ct).ConfigureAwait(false);
-            await CopyFiles.WriteAtAsync(copy.TempPath, part.Offset, data, ct).ConfigureAwait(false);
-        }
+        var there = writes > 0 ? await CopyFiles.HoldsAsync(copy.TempPath, part.Offset, data, ct).ConfigureAwait(false) : 0;
+        if (writes == 0) writes = await copies.CountWriteAsync(from, copyId, part.Index, message.Id, ct).ConfigureAwait(false);
+        else Log.FoundWritten(logger, copyId, from, part.Index, part.Count, there, data.Length);
+        if (there < data.Length) await CopyFiles.WriteAtAsync(copy.TempPath, part.Offset + there, data.AsMemory(there), ct).ConfigureAwait(false);
         await copies.ChunkWrittenAsync(from, copyId, part.Index, ct).ConfigureAwait(false);
         Log.ChunkWritten(logger, copyId, from, part.Index, part.Count, data.Length, part.Offset, writes);
     }
@@ -175,8 +171,8 @@ internal sealed partial class CopyReceiver(CopyTarget target, CopyStore copies, 
         [LoggerMessage(11002, LogLevel.Information, "Copy {CopyId} from {FromNode}: chunk {Chunk} of {Chunks} (message {MessageId}) was written before (by message {WrittenBy}); not written again")]
         public static partial void AlreadyWritten(ILogger logger, long copyId, string fromNode, int chunk, int chunks, long messageId, long writtenBy);
 
-        [LoggerMessage(11003, LogLevel.Information, "Copy {CopyId} from {FromNode}: chunk {Chunk} of {Chunks} was on disk already from the run before a restart; not written again")]
-        public static partial void FoundWritten(ILogger logger, long copyId, string fromNode, int chunk, int chunks);
+        [LoggerMessage(11003, LogLevel.Information, "Copy {CopyId} from {FromNode}: chunk {Chunk} of {Chunks} was begun before a restart; {There} of its {Bytes} bytes were on disk, only the rest is written")]
+        public static partial void FoundWritten(ILogger logger, long copyId, string fromNode, int chunk, int chunks, int there, int bytes);
 
         [LoggerMessage(11004, LogLevel.Information, "Copy {CopyId} from {FromNode} complete: {Path}, {Size} bytes in {Chunks} chunks, sha256 {Sha256}")]
         public static partial void Complete(ILogger logger, long copyId, string fromNode, string path, long size, int chunks, string sha256);
