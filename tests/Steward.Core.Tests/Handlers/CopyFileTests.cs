@@ -107,6 +107,53 @@ public sealed class CopyFileTests(NatsServerFixture broker) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_folder_the_destination_allows_in_CopyToPrefixes_takes_an_absolute_destination_path()
+    {
+        var allowed = Directory.CreateTempSubdirectory("steward-releases-").FullName;
+        await using var ship3 = await TestNode.StartAsync(broker.Url, Names.Next("ship"), o =>
+        {
+            Ruled(o);
+            o.Allow = new() { [_ship1.NodeName] = [Methods.CopyFileTo] };
+            o.CopyToPrefixes = [allowed];
+        });
+        var (source, sha256) = RandomFile(5000);
+
+        var id = (await _centralNode.Outbox.AcceptAsync(CopyMessage(_ship1.NodeName, source, $"{allowed}/app/v2.bin") with
+        {
+            MethodArgs = [source, ship3.NodeName, $"{allowed}/app/v2.bin"],
+        }))[0];
+
+        await Wait.ForStateAsync(_centralNode, id, MessageStates.Done, TimeSpan.FromSeconds(30));
+        Assert.Equal(sha256, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(allowed, "app", "v2.bin")))));
+    }
+
+    [Fact]
+    public async Task A_copy_that_times_out_at_its_source_is_aborted_and_its_destination_keeps_nothing_of_it()
+    {
+        var late = Names.Next("ship");   // not started until the copy has timed out: its chunks wait in ship1's outbox
+        var (source, _) = RandomFile(3 * 1024 * 1024);
+
+        var id = (await _centralNode.Outbox.AcceptAsync(CopyMessage(_ship1.NodeName, source, "copies/late.bin") with
+        {
+            MethodArgs = [source, late, "copies/late.bin"], MethodTimeout = 2, ReplyACKTimeout = 1, RetryWait = 1,
+        }))[0];
+        await Wait.ForStateAsync(_centralNode, id, MessageStates.Done, TimeSpan.FromSeconds(30));
+        await using var ship3 = await TestNode.StartAsync(broker.Url, late, o =>
+        {
+            Ruled(o);
+            o.Allow = new() { [_ship1.NodeName] = [Methods.CopyFileTo] };
+        });
+
+        await Until.TrueAsync("every message ship1 sent ship3 ended", async () =>
+            (await _ship1.Store.Queries.UnfinishedOutboundAsync(late, null, null, null, CancellationToken.None)).Count == 0, TimeSpan.FromSeconds(30));
+        var (state, error) = Assert.Single(CopyRecords.CopiesReceived(ship3.Context.DataFolder, _ship1.NodeName));
+        Assert.Equal(CopyStates.Failed, state);
+        Assert.Equal($"aborted by {_ship1.NodeName}: the copy was cancelled or timed out on {_ship1.NodeName}", error);
+        var copies = Path.Combine(ship3.Context.FilesFolder, "copies");
+        Assert.Empty(Directory.Exists(copies) ? Directory.GetFiles(copies) : []);
+    }
+
+    [Fact]
     public async Task A_copy_whose_chunks_claim_a_wrong_sha256_fails_at_the_destination_and_leaves_no_file()
     {
         var data = RandomNumberGenerator.GetBytes(10_000);
