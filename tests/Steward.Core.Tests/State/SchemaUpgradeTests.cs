@@ -30,5 +30,8 @@ public sealed class SchemaUpgradeTests
 
         Assert.False(await upgraded.AddInboundAsync(received));   // still remembered: a resend does not run twice
         Assert.Equal(5L, await upgraded.StartAppendAsync(received, 5, CancellationToken.None));
+        // The copies' tables the upgrade made are the ones EF Core reads.
+        var copy = await upgraded.Copies.BeginInAsync(new CopyIn { FromNode = "ship2", CopyId = 7, Path = "/p", TempPath = "/t", Size = 3, Chunks = 1, Sha256 = "s" }, CancellationToken.None);
+        Assert.Equal((CopyStates.Receiving, 3L), (copy.State, copy.Size));
     }
 }

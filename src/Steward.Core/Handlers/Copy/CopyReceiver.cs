@@ -25,7 +25,16 @@ internal sealed partial class CopyReceiver(CopyTarget target, CopyStore copies, 
         await gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var path = target.Resolve(destination);
+            string path;
+            try
+            {
+                path = target.Resolve(destination);
+            }
+            catch (MessageRejectedException e)
+            {
+                // Allowed when it arrived, not now (a link changed on the way): this chunk is refused, nothing was written.
+                return Answer(new CopyAnswer(part.Index, Error: e.Message)) with { ExitCode = 1, Error = e.Message };
+            }
             var copy = await copies.BeginInAsync(new CopyIn
             {
                 FromNode = from, CopyId = part.CopyId, Path = path, TempPath = CopyTarget.TemporaryFor(path, from, part.CopyId), Size = part.Size,
@@ -60,7 +69,8 @@ internal sealed partial class CopyReceiver(CopyTarget target, CopyStore copies, 
         await gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var path = target.Resolve(destination);
+            // Unknown here yet (its chunks may still come): recorded as failed, so they are not written.
+            var path = target.Full(destination);
             var copy = await copies.FindInAsync(from, copyId, ct).ConfigureAwait(false)
                        ?? new CopyIn { FromNode = from, CopyId = copyId, Path = path, TempPath = CopyTarget.TemporaryFor(path, from, copyId), Sha256 = "" };
             if (copy.State != CopyStates.Receiving) return HandlerResult.Empty;   // complete (the file is whole) or failed already

@@ -40,5 +40,6 @@ internal sealed class CopyTarget(NodeContext node, IReadOnlyList<string> prefixe
     public static string TemporaryFor(string path, string fromNode, long copyId) =>
         Path.Combine(Path.GetDirectoryName(path)!, string.Create(CultureInfo.InvariantCulture, $".steward-copy-{fromNode}-{copyId}.part"));
 
-    private string Full(string path) => Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(node.FilesFolder, path));
+    /// <summary>The full path, relative ones from the files folder; checks and creates nothing.</summary>
+    public string Full(string path) => Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(node.FilesFolder, path));
 }
