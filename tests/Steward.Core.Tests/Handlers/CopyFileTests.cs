@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Steward.Core.Handlers.Copy;
 using Steward.Core.Messages;
 using Steward.Core.Node;
 using Steward.Core.State;
@@ -174,6 +175,34 @@ public sealed class CopyFileTests(NatsServerFixture broker) : IAsyncLifetime
         Assert.Contains($"sha256 mismatch: the 10000 bytes received hash to {Convert.ToHexStringLower(SHA256.HashData(data))}, but {_central} sent {wrong}", failed, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(Path.Combine(_ship2.Context.FilesFolder, "copies")));
         Assert.Equal(CopyStates.Failed, Assert.Single(CopyRecords.CopiesReceived(_ship2.Context.DataFolder, _central)).State);
+    }
+
+    [Fact]
+    public async Task A_chunk_whose_write_a_kill_cut_short_is_completed_after_the_restart_not_written_again()
+    {
+        var data = RandomNumberGenerator.GetBytes(10_000);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(data));
+        var path = Path.Combine(_ship2.Context.FilesFolder, "copies", "cut.bin");
+        var temporary = CopyTarget.TemporaryFor(path, _central, 91);
+        // What a kill -9 leaves between counting chunk 0's write and recording it written: the first 4000 bytes on disk.
+        await _ship2.Store.Copies.BeginInAsync(new CopyIn
+        {
+            FromNode = _central, CopyId = 91, Path = path, TempPath = temporary, Size = data.Length, Chunks = 1, Sha256 = sha256,
+        }, CancellationToken.None);
+        await _ship2.Store.Copies.CountWriteAsync(_central, 91, 0, messageId: 1, CancellationToken.None);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllBytesAsync(temporary, [.. data[..4000], .. new byte[6000]]);
+
+        var id = (await _centralNode.Outbox.AcceptAsync(new Message
+        {
+            ToNode = _ship2.NodeName, Method = Methods.CopyFileTo, ReplyMethod = Methods.Pong, Data = data,
+            MethodArgs = ["/src/file", _ship2.NodeName, "copies/cut.bin", "91", "0", "1", "0", "10000", sha256],
+        }))[0];
+
+        await Wait.ForStateAsync(_centralNode, id, MessageStates.Done);
+        Assert.Equal(data, await File.ReadAllBytesAsync(path));
+        Assert.Equal([new CopyRecords.ReceivedChunk(0, 1, true)], CopyRecords.ChunksReceived(_ship2.Context.DataFolder, _central));
+        Assert.Contains("\"complete\":true", (await RepliesAsync(id)).Single().Output, StringComparison.Ordinal);
     }
 
     [Fact]
