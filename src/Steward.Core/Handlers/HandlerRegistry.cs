@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using Microsoft.Extensions.Logging;
+using Steward.Core.Handlers.Copy;
 using Steward.Core.Outbound;
 using Steward.Core.Node;
 using Steward.Core.State;
@@ -23,9 +25,13 @@ public sealed class HandlerRegistry
     internal static HandlerRegistry Create(
         NodeContext node, NodeStore store, Outbox outbox, CancellationRegistry<(string, long)> runningMethods, TimeProvider time,
         HttpClient http, Func<ProcessList> processes, StewardOptions options, IEnumerable<IMethodHandler> extra, KeyRing keys,
-        MethodRules rules)
+        MethodRules rules, ILoggerFactory loggers, CancellationToken nodeStopping)
     {
         var files = new NodeFiles(node);
+        var copyTarget = new CopyTarget(node, options.CopyToPrefixes);
+        var copySender = new CopySender(
+            outbox, store.Copies, store.Queries, node.NodeName, options.CopyMaxBytes, time, loggers.CreateLogger<CopySender>(), nodeStopping);
+        var copyReceiver = new CopyReceiver(copyTarget, store.Copies, loggers.CreateLogger<CopyReceiver>());
         var extraHandlers = extra.ToList();
         return new(methodSwitch =>
         {
@@ -36,6 +42,7 @@ public sealed class HandlerRegistry
                 new PingHandler(node, time), new PongHandler(), new HttpGetHandler(http, options.HttpGetMaxBytes), new CliCommandContHandler(time, store.RecordProcessGroupAsync), new TailFileHandler(time),
                 new OpProcessListHandler(processes), new OpProcessStopHandler(methodSwitch), new OpProcessStartHandler(methodSwitch),
                 new HelloHandler(store, keys, time), new RelayHandler(), new KeysUpdateHandler(keys), new AclUpdateHandler(rules),
+                new CopyFileFromHandler(copySender, options.CopyMaxBytes), new CopyFileToHandler(copyTarget, copyReceiver, options.CopyMaxBytes),
             ];
             return builtIn.Where(b => extraHandlers.All(e => e.Method != b.Method)).Concat(extraHandlers);
         }, options.Methods);

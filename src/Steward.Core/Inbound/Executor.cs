@@ -36,8 +36,16 @@ internal sealed partial class Executor(
         }
         // Only a command that started may have had its effect: one whose start was never recorded is run, whatever it says.
         if (message is { RerunOnRestart: false, IsReply: false } && started is not null) await EndInterruptedAsync(message).ConfigureAwait(false);
-        else await RunAsync(message, await AnsweredAsync(message, stopping).ConfigureAwait(false), stopping).ConfigureAwait(false);
+        else await RunAsync(message, await AnsweredAsync(message, stopping).ConfigureAwait(false), stopping, await FirstReplyAsync(message, stopping).ConfigureAwait(false))
+            .ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Where the replies of a resumed message go on: a streaming one may have sent some before the restart, whose places
+    /// its sender would refuse as replays; any other sends its one reply (or its parts) in the commit that finishes it.
+    /// </summary>
+    private async Task<int> FirstReplyAsync(Message message, CancellationToken ct) =>
+        !message.IsReply && Replies.Streams(message) ? await store.Queries.NextReplySeqAsync(message, ct).ConfigureAwait(false) : 0;
 
     /// <summary>Ends a message that may not run again as a method that failed: an error report and a last reply without an exit code.</summary>
     private async Task EndInterruptedAsync(Message message)
@@ -49,10 +57,11 @@ internal sealed partial class Executor(
     }
 
     /// <param name="answered">For a reply, the message of this node it answers (the arrival check read it).</param>
-    public async Task RunAsync(Message message, AnsweredMessage? answered, CancellationToken stopping)
+    /// <param name="firstSeq">The first <c>replySeq</c> of its replies: after those it sent before a restart.</param>
+    public async Task RunAsync(Message message, AnsweredMessage? answered, CancellationToken stopping, int firstSeq = 0)
     {
         using var run = runningMethods.Register(message.AskedBy(), message, stopping);
-        var replies = new ReplyStream(outbox, message);
+        var replies = new ReplyStream(outbox, message, firstSeq);
         var result = message.Schedule is [var every, var total] && !message.IsReply
             ? await RunScheduledAsync(message, TimeSpan.FromSeconds(every), TimeSpan.FromSeconds(total), replies, run.Token).ConfigureAwait(false)
             : await RunOnceAsync(message, replies, run.Token).ConfigureAwait(false);

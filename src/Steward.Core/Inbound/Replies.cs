@@ -11,6 +11,10 @@ internal static class Replies
         !request.IsReply && request.ReplyMethod != Methods.None
         && request.Method is not (Methods.None or Methods.ErrorLog or Methods.Hello or Methods.Relay);   // a relay's reply comes from the far node
 
+    /// <summary>Whether a message is answered by several replies: streaming methods, and methods run on a schedule.</summary>
+    public static bool Streams(Message request) =>
+        request.Schedule is not null || request.Method is Methods.CliCommandCont or Methods.TailFile or Methods.CopyFileFrom;
+
     /// <summary>
     /// Whether a reply for <paramref name="method"/> may come in parts (when too large for one broker message): only the
     /// methods that write the reply to a file join parts; any other would run once per part.

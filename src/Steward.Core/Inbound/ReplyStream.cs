@@ -8,15 +8,16 @@ namespace Steward.Core.Inbound;
 /// <summary>
 /// The replies to one request, numbered in order; the last one is sent together with finishing the request. A reply
 /// larger than the broker takes in one message (<c>max_payload</c>) goes in parts (<c>replySeq</c>, the last with
-/// <c>replyLast</c>), which the reply method joins: appended in order, as every reply stream is.
+/// <c>replyLast</c>), which the reply method joins: appended in order, as every reply stream is. A stream resumed after a
+/// restart goes on from <paramref name="firstSeq"/>, after the replies it sent before: the sender takes each place once.
 /// </summary>
-internal sealed class ReplyStream(Outbox outbox, Message request)
+internal sealed class ReplyStream(Outbox outbox, Message request, int firstSeq = 0)
 {
     private const int MinPartBytes = 1024;
 
     /// <summary>One reply's data: a whole result (<c>Number</c> null) or a numbered part of one.</summary>
     internal sealed record Part(byte[]? Data, int? Number, int? ExitCode = null);
-    private int _next;
+    private int _next = firstSeq;
 
     public async Task SendAsync(HandlerResult part)
     {

@@ -39,6 +39,7 @@ public static class MessageValidator
             Add("methodArgs", "REQHttpGet needs an absolute http or https URL as methodArgs[0]");
         foreach (var (field, args) in new[] { ("methodArgs", message.MethodArgs), ("replyMethodArgs", message.ReplyMethodArgs) })
             if (args is not null && Array.IndexOf(args, null) is var at and >= 0) Add(field, $"{field}[{at}] is null; every argument is a string");
+        if (message.MethodArgs is null || Array.IndexOf(message.MethodArgs, null) < 0) ValidateCopy(message, Add);
         if (message.FromNode is not null && !NodeName.IsValid(message.FromNode))
             Add("fromNode", $"fromNode must match {NodeName.Rule}");
         if (message.RelayViaNode is not null && !NodeName.IsValid(message.RelayViaNode))
@@ -87,6 +88,19 @@ public static class MessageValidator
         foreach (var (field, nodes) in new[] { ("toNodes", message.ToNodes), ("toHosts", message.ToHosts) })
             foreach (var node in nodes ?? [])
                 if (!NodeName.IsValid(node) && !(node is not null && NamePattern.IsValid(node))) add(field, $"'{node}' must match {NodeName.Rule}, or be {NamePattern.Rule}");
+    }
+
+    private static void ValidateCopy(Message message, Action<string, string> add)
+    {
+        var problem = message.Method switch
+        {
+            Methods.CopyFileFrom => CopyArgs.ParseFrom(message.MethodArgs).Problem,
+            Methods.CopyFileTo => CopyArgs.ParseTo(message.MethodArgs, message.Data?.Length ?? 0).Problem,
+            _ => null,
+        };
+        if (problem is not null) add("methodArgs", problem);
+        if (message.Method == Methods.CopyFileFrom && message.Schedule is not null)
+            add("schedule", "REQCopyFileFrom does not run on a schedule: every run would be the same copy");
     }
 
     private static bool IsHttpUrl(string[]? args) =>

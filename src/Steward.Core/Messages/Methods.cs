@@ -11,6 +11,8 @@ public static class Methods
     public const string ToFileAppend = "REQToFileAppend";
     public const string ToConsole = "REQToConsole";
     public const string ToSocket = "REQToSocket";
+    public const string CopyFileFrom = "REQCopyFileFrom";
+    public const string CopyFileTo = "REQCopyFileTo";
     public const string Hello = "REQHello";
     public const string ErrorLog = "REQErrorLog";
     public const string Ping = "REQPing";
@@ -31,7 +33,7 @@ public static class Methods
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        CliCommand, CliCommandCont, TailFile, HttpGet, ToFile, ToFileAppend, ToConsole, ToSocket, Hello, ErrorLog,
+        CliCommand, CliCommandCont, TailFile, HttpGet, ToFile, ToFileAppend, ToConsole, ToSocket, CopyFileFrom, CopyFileTo, Hello, ErrorLog,
         Ping, Pong, OpProcessList, OpProcessStart, OpProcessStop, OpCancel, OpClearQueue, RelayInitial, Relay, None, KeysUpdate, AclUpdate,
     };
 

@@ -16,6 +16,7 @@ namespace Steward.Core.Messages;
 [JsonSerializable(typeof(ErrorEntry))]
 [JsonSerializable(typeof(Node.ProcessList))]
 [JsonSerializable(typeof(HelloInfo))]
+[JsonSerializable(typeof(CopyAnswer))]
 [JsonSerializable(typeof(NodeEntry))]
 [JsonSerializable(typeof(Trust.KeySet))]
 [JsonSerializable(typeof(string[]))]

@@ -47,7 +47,8 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         _tasks = new TaskSupervisor(time, loggers.CreateLogger<TaskSupervisor>());
         _runningMethods = new CancellationRegistry<(string, long)>(time);
         Outbox = new Outbox(options, Store, _audit, _nats, _signer, Keys, _tasks, time, loggers);
-        Handlers = HandlerRegistry.Create(Context, Store, Outbox, _runningMethods, time, _http, Processes, options, extraHandlers ?? [], Keys, Rules);
+        Handlers = HandlerRegistry.Create(
+            Context, Store, Outbox, _runningMethods, time, _http, Processes, options, extraHandlers ?? [], Keys, Rules, loggers, _tasks.Stopping);
         Enrolment = new Enrolment(Keys, Outbox);
         var trust = new ArrivalCheck(
             options.NodeName, options.CentralNodeName, Keys, Rules, TimeSpan.FromDays(options.DedupRetentionDays), time, Store.Queries,

@@ -133,6 +133,18 @@ public sealed class StewardOptions
     public string[] ToSocketPrefixes { get; set; } = [];
 
     /// <summary>
+    /// The largest file <c>REQCopyFileFrom</c> sends from this node and <c>REQCopyFileTo</c> writes here (default 1 GiB);
+    /// a larger one is refused before anything is read or written.
+    /// </summary>
+    [Range(0, 1L << 40)] public long CopyMaxBytes { get; set; } = 1L << 30;
+
+    /// <summary>
+    /// Where <c>REQCopyFileTo</c> may write besides the node's files folder: absolute folder paths (e.g. <c>/srv/releases</c>);
+    /// none by default.
+    /// </summary>
+    public string[] CopyToPrefixes { get; set; } = [];
+
+    /// <summary>
     /// What this node is, for selectors (<c>role=web,site=north</c>); it tells central in its hello, with the automatic
     /// <c>os</c>, <c>arch</c> and <c>version</c>.
     /// </summary>
@@ -155,6 +167,7 @@ public sealed class StewardOptions
             .Select(k => $"TrustedKeys: '{k.Key}' must be a node name with a public nkey (U...), was '{k.Value}'"));
         if (Trust.MethodRules.Problem(Allow) is { } rulesProblem) problems.Add($"Allow: {rulesProblem}");
         if (Fleet.Labels.Parse(Labels, out var labelsProblem) is null) problems.Add($"Labels: {labelsProblem}");
+        problems.AddRange(CopyToPrefixes.Where(p => !Path.IsPathRooted(p)).Select(p => $"CopyToPrefixes: '{p}' must be an absolute folder path"));
 
         problems.AddRange(BrokerUrls.Problems(Broker));
         problems.AddRange(BrokerFiles.Problems(this));

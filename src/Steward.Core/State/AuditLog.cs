@@ -46,8 +46,12 @@ public sealed partial class AuditLog : IAsyncDisposable
         _writer = Task.Run(WriteAllAsync);
     }
 
+    /// <summary>
+    /// Queues the line of <paramref name="message"/>. A copy's file content (<c>REQCopyFileTo</c>'s data) is left out: a
+    /// large copy would rotate the whole audit history away; the line keeps where the bytes go and the file's SHA-256.
+    /// </summary>
     public ValueTask AppendAsync(string direction, Message message, string? operatorName = null, CancellationToken ct = default) =>
-        _entries.Writer.WriteAsync(new AuditEntry(_time.GetUtcNow(), direction, message, operatorName), ct);
+        _entries.Writer.WriteAsync(new AuditEntry(_time.GetUtcNow(), direction, message.Method == Methods.CopyFileTo ? message with { Data = null } : message, operatorName), ct);
 
     private async Task WriteAllAsync()
     {

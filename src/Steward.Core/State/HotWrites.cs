@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Steward.Core.Handlers;
+using Steward.Core.Messages;
 
 namespace Steward.Core.State;
 
@@ -29,6 +30,7 @@ internal sealed class HotWrites : IDisposable
     private readonly SqliteCommand _recordGroup;
     private readonly SqliteCommand _startAppend;
     private readonly SqliteCommand _setExitCode;
+    private SqliteTransaction? _transaction;
     private long _lastId;
     private long _savedId;
 
@@ -37,10 +39,18 @@ internal sealed class HotWrites : IDisposable
         _connection = connection;
         _insertOutbound = Prepare("""INSERT INTO "Outbound" ("Id","ToNode","Method","Json","State","Attempts","BatchId","CreatedAt","UpdatedAt") VALUES ($id,$toNode,$method,$json,$state,0,$batch,$now,$now)""");
         _findOutbound = Prepare("""SELECT "State","ToNode","BatchId" FROM "Outbound" WHERE "Id"=$id""");
-        _updateOutbound = Prepare("""UPDATE "Outbound" SET "State"=$state,"Attempts"=coalesce($attempt,"Attempts"),"LastError"=coalesce($error,"LastError"),"UpdatedAt"=$now WHERE "Id"=$id""");
+        // A copy's chunk leaves its bytes behind once it ended: the file's content never piles up in the database.
+        _updateOutbound = Prepare($"""
+            UPDATE "Outbound" SET "State"=$state,"Attempts"=coalesce($attempt,"Attempts"),"LastError"=coalesce($error,"LastError"),"UpdatedAt"=$now,
+            "Json"=CASE WHEN "Method"='{Methods.CopyFileTo}' AND $state IN ('{MessageStates.Done}','{MessageStates.Failed}','{MessageStates.Rejected}','{MessageStates.Cancelled}')
+            THEN json_remove("Json",'$.data') ELSE "Json" END WHERE "Id"=$id
+            """);
         _insertEvent = Prepare("""INSERT INTO "Events" ("MessageId","Kind","Node","State","Output","ExitCode","Attempt","Error","Wave","At") VALUES ($id,$kind,$node,$state,$output,$exitCode,$attempt,$error,$wave,$now) RETURNING "Seq" """);
         _insertInbound = Prepare("""INSERT OR IGNORE INTO "Inbound" ("FromNode","Id","Method","Json","State","ReceivedAt") VALUES ($fromNode,$id,$method,$json,'received',$now)""");
-        _finishInbound = Prepare("""UPDATE "Inbound" SET "State"='done',"FinishedAt"=$now WHERE "FromNode"=$fromNode AND "Id"=$id""");
+        _finishInbound = Prepare($"""
+            UPDATE "Inbound" SET "State"='done',"FinishedAt"=$now,
+            "Json"=CASE "Method" WHEN '{Methods.CopyFileTo}' THEN json_remove("Json",'$.data') ELSE "Json" END WHERE "FromNode"=$fromNode AND "Id"=$id
+            """);
         _insertError = Prepare("""INSERT INTO "Errors" ("At","Node","Line","MessageFromNode","MessageId") VALUES ($now,$node,$line,$fromNode,$id) RETURNING "Seq" """);
         _saveSequence = Prepare("""INSERT INTO "Sequences" ("Name","Last") VALUES ('messages',$last) ON CONFLICT("Name") DO UPDATE SET "Last"=excluded."Last" """);
         _forgetInbound = Prepare("""DELETE FROM "Inbound" WHERE "State"='done' AND "FinishedAt" < $before""");
@@ -82,6 +92,7 @@ internal sealed class HotWrites : IDisposable
 
     public void Begin(SqliteTransaction transaction)
     {
+        _transaction = transaction;
         Written.Clear();
         foreach (var command in _all) command.Transaction = transaction;
     }
@@ -166,6 +177,29 @@ internal sealed class HotWrites : IDisposable
         Set(_insertError, ("$now", e.At), ("$node", e.Node), ("$line", e.Line), ("$fromNode", e.MessageFromNode), ("$id", e.MessageId));
         e.Seq = (long)_insertError.ExecuteScalar()!;
         Written.Errors.Add(e);
+    }
+
+    /// <summary>A write off the delivery path (the copies' records), in the current transaction: made per call, not prepared.</summary>
+    public int Execute(string sql, params (string Name, object? Value)[] values)
+    {
+        using var command = Command(sql, values);
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>A read in the current transaction, for a write that depends on what is there.</summary>
+    public object? Scalar(string sql, params (string Name, object? Value)[] values)
+    {
+        using var command = Command(sql, values);
+        return command.ExecuteScalar();
+    }
+
+    private SqliteCommand Command(string sql, (string Name, object? Value)[] values)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = _transaction;
+        foreach (var (name, value) in values) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
     }
 
     internal static int Run(SqliteCommand command, params (string Name, object? Value)[] values)

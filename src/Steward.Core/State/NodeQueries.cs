@@ -147,6 +147,20 @@ internal sealed class NodeQueries : IOperatorQueries
             .ToList();
     }
 
+    /// <summary>
+    /// The <c>replySeq</c> after the last reply this node stored for <paramref name="request"/> (0 when none): read only
+    /// when a streaming message resumes after a restart, so a scan of the outbox's JSON is affordable.
+    /// </summary>
+    public async Task<int> NextReplySeqAsync(Message request, CancellationToken ct)
+    {
+        await using var db = _open();
+        return await db.Database.SqlQuery<int>($"""
+            SELECT coalesce(max(coalesce(json_extract("Json",'$.replySeq'),0)) + 1, 0) AS "Value" FROM "Outbound"
+            WHERE "ToNode"={request.FromNode} AND json_extract("Json",'$.isReply')=1 AND json_extract("Json",'$.previousMessage.id')={request.Id}
+            AND json_extract("Json",'$.previousMessage.fromNode')={request.FromNode}
+            """).SingleAsync(ct).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<ErrorEntry>> ErrorsAsync(long afterSeq, CancellationToken ct, int limit = int.MaxValue)
     {
         await using var db = _open();

@@ -36,7 +36,11 @@ internal sealed class NodeStore : IAsyncDisposable
         _time = time;
         _hotReads = SqliteFile.OpenHotReads(path);
         Queries = new NodeQueries(_open, _hotReads);
+        Copies = new CopyStore(_writes, _open, time);
     }
+
+    /// <summary>The records of the copies this node sends and receives.</summary>
+    public CopyStore Copies { get; }
 
     /// <summary>Committed message events and error entries, pushed to the streams that follow them.</summary>
     public EventFeed Feed { get; } = new();
@@ -86,6 +90,7 @@ internal sealed class NodeStore : IAsyncDisposable
                 hot.InsertEvent(StateEvent(message.Id, message.ToNode!, state, attempt: null, error: null, now), batchId);
                 return message;
             }).ToList();
+            if (batch.CopyChunk is var (copyId, chunk)) CopyStore.AddChunkOut(hot, copyId, chunk, messages.Single().Id);
             RolloutAdvance? advance = null;
             if (fanOut is not null && batchId is { } id)
             {
@@ -248,7 +253,12 @@ internal sealed class NodeStore : IAsyncDisposable
     public Task WritesSoFarCommittedAsync() => _writes.EnqueueAsync(_ => { });
 
     /// <summary>Forgets finished received messages older than <paramref name="age"/>: the bound on the duplicate memory.</summary>
-    public Task<int> ForgetInboundOlderThanAsync(TimeSpan age, CancellationToken ct = default) => _writes.EnqueueAsync(hot => hot.ForgetInbound(Now - age), ct);
+    public Task<int> ForgetInboundOlderThanAsync(TimeSpan age, CancellationToken ct = default) => _writes.EnqueueAsync(hot =>
+    {
+        var forgotten = hot.ForgetInbound(Now - age);
+        CopyStore.Forget(hot, Now - age);   // what a copy remembers goes with the messages it came in
+        return forgotten;
+    }, ct);
 
     /// <summary>
     /// Deletes what ended more than <paramref name="age"/> ago: finished outbound messages with their events, error log

@@ -32,7 +32,7 @@ internal static class SqliteFile
         new DbContextOptionsBuilder<StewardDb>().UseSqlite(writer).Options;
 
     /// <summary>The shape of the tables; raise it with every change to <see cref="StewardDb"/>'s model.</summary>
-    public const int SchemaVersion = 7;
+    public const int SchemaVersion = 8;
 
     /// <summary>From each older schema version to the next.</summary>
     private static readonly Dictionary<int, string> Upgrades = new()
@@ -70,6 +70,24 @@ internal static class SqliteFile
                 "UpdatedAt" TEXT NOT NULL
             );
             CREATE INDEX "IX_Batches_RolloutState" ON "Batches" ("RolloutState");
+            """,
+        // The copies (REQCopyFileFrom, REQCopyFileTo): EF Core's own tables for them, as EnsureCreated makes them.
+        [7] = """
+            CREATE TABLE "CopiesIn" (
+                "FromNode" TEXT NOT NULL, "CopyId" INTEGER NOT NULL, "Path" TEXT NOT NULL, "TempPath" TEXT NOT NULL, "Size" INTEGER NOT NULL,
+                "Chunks" INTEGER NOT NULL, "Sha256" TEXT NOT NULL, "State" TEXT NOT NULL, "Error" TEXT NULL, "CreatedAt" TEXT NOT NULL,
+                "FinishedAt" TEXT NULL, CONSTRAINT "PK_CopiesIn" PRIMARY KEY ("FromNode", "CopyId"));
+            CREATE TABLE "CopiesOut" (
+                "CopyId" INTEGER NOT NULL CONSTRAINT "PK_CopiesOut" PRIMARY KEY, "FromNode" TEXT NOT NULL, "MessageId" INTEGER NOT NULL,
+                "ToNode" TEXT NOT NULL, "Size" INTEGER NOT NULL, "ChunkBytes" INTEGER NOT NULL, "Chunks" INTEGER NOT NULL, "Sha256" TEXT NOT NULL,
+                "CreatedAt" TEXT NOT NULL);
+            CREATE TABLE "CopyInChunks" (
+                "FromNode" TEXT NOT NULL, "CopyId" INTEGER NOT NULL, "Chunk" INTEGER NOT NULL, "MessageId" INTEGER NOT NULL, "Writes" INTEGER NOT NULL,
+                "WrittenAt" TEXT NULL, CONSTRAINT "PK_CopyInChunks" PRIMARY KEY ("FromNode", "CopyId", "Chunk"));
+            CREATE TABLE "CopyOutChunks" (
+                "CopyId" INTEGER NOT NULL, "Chunk" INTEGER NOT NULL, "MessageId" INTEGER NOT NULL,
+                CONSTRAINT "PK_CopyOutChunks" PRIMARY KEY ("CopyId", "Chunk"));
+            CREATE UNIQUE INDEX "IX_CopiesOut_FromNode_MessageId" ON "CopiesOut" ("FromNode", "MessageId");
             """,
     };
 

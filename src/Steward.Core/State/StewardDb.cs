@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Steward.Core.State;
 
-/// <summary>One node's SQLite file: outbound and inbound messages, the id sequence, message events, fan-outs and the node registry.</summary>
+/// <summary>One node's SQLite file: outbound and inbound messages, the id sequence, message events, fan-outs, the node registry and the copies in progress.</summary>
 public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(options)
 {
     public DbSet<OutboundMessage> Outbound => Set<OutboundMessage>();
@@ -14,6 +14,10 @@ public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(o
     public DbSet<NodeEntry> Nodes => Set<NodeEntry>();
     public DbSet<NodeLabelsEntry> NodeLabels => Set<NodeLabelsEntry>();
     public DbSet<BatchEntry> Batches => Set<BatchEntry>();
+    public DbSet<CopyOut> CopiesOut => Set<CopyOut>();
+    public DbSet<CopyOutChunk> CopyOutChunks => Set<CopyOutChunk>();
+    public DbSet<CopyIn> CopiesIn => Set<CopyIn>();
+    public DbSet<CopyInChunk> CopyInChunks => Set<CopyInChunk>();
 
     /// <summary>SQLite keeps no time zone: every time is written in UTC and read back marked as UTC.</summary>
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
@@ -46,6 +50,15 @@ public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(o
             e.Property(b => b.Id).ValueGeneratedNever();
             e.HasIndex(b => b.RolloutState);
         });
+        modelBuilder.Entity<CopyOut>(e =>
+        {
+            e.HasKey(c => c.CopyId);
+            e.Property(c => c.CopyId).ValueGeneratedNever();
+            e.HasIndex(c => new { c.FromNode, c.MessageId }).IsUnique();
+        });
+        modelBuilder.Entity<CopyOutChunk>().HasKey(c => new { c.CopyId, c.Chunk });
+        modelBuilder.Entity<CopyIn>().HasKey(c => new { c.FromNode, c.CopyId });
+        modelBuilder.Entity<CopyInChunk>().HasKey(c => new { c.FromNode, c.CopyId, c.Chunk });
         modelBuilder.Entity<MessageEvent>(e =>
         {
             e.HasKey(m => m.Seq);

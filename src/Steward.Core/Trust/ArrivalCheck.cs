@@ -153,7 +153,7 @@ internal sealed class ArrivalCheck(
             : (Method: Replies.MethodFor(sent), Args: sent.ReplyMethodArgs, sent.Directory, sent.FileName);
         // One reply, unless the method streams, or the reply is too large for one message and goes in parts to a method that joins them.
         var inParts = reply.ReplyPart == reply.ReplySeq && Replies.JoinsParts(asked.Method);
-        if (!Streams(relayed ?? sent) && !inParts && (reply.ReplySeq != 0 || !reply.ReplyLast))
+        if (!Replies.Streams(relayed ?? sent) && !inParts && (reply.ReplySeq != 0 || !reply.ReplyLast))
             return $"message {id} takes one reply (replySeq 0, replyLast), not replySeq {reply.ReplySeq}";
         if (relayed is not null && FarReplyProblem(reply, relayed) is { } unsignedCopy) return unsignedCopy;
         if (reply.Method != asked.Method) return $"reply method {reply.Method} is not the {asked.Method} that message {id} asked for";
@@ -184,10 +184,6 @@ internal sealed class ArrivalCheck(
             && (far.Data ?? []).AsSpan().SequenceEqual(copy.Data ?? []);
         return same ? null : $"the answer differs from the reply {relayed.ToNode} signed";
     }
-
-    /// <summary>Whether a message is answered by several replies: streaming methods, and methods run on a schedule.</summary>
-    private static bool Streams(Message request) =>
-        request.Schedule is not null || request.Method is Methods.CliCommandCont or Methods.TailFile;
 
     private string? RuleProblem(string sender, string method)
     {

@@ -38,6 +38,28 @@ public sealed class MessageValidatorTests
         Assert.Contains("\"ACKTimeout\":7", JsonSerializer.Serialize(message, StewardJson.Default.Message), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new[] { "/etc/hosts" }, "REQCopyFileFrom needs methodArgs [sourcePath, destinationNode, destinationPath]")]
+    [InlineData(new[] { "etc/hosts", "ship2", "hosts" }, "methodArgs[0] (sourcePath) must be an absolute file path, was 'etc/hosts'")]
+    [InlineData(new[] { "/etc/hosts", "ship2.>", "hosts" }, "methodArgs[1] (destinationNode) 'ship2.>' must match ^[A-Za-z0-9_-]{1,64}$")]
+    [InlineData(new[] { "/etc/hosts", "ship2", "a/../../b" }, "methodArgs[2] (destinationPath) must not contain '..': 'a/../../b'")]
+    [InlineData(new[] { "/etc/hosts", "ship2", "copies/" }, "methodArgs[2] (destinationPath) must name a file, not a folder: 'copies/'")]
+    public void A_copys_arguments_are_checked_one_by_one_naming_the_one_to_fix(string[] args, string problem) =>
+        Assert.Equal([problem], MessageValidator.Validate(new Message { ToNode = "ship1", Method = Methods.CopyFileFrom, MethodArgs = args })["methodArgs"]);
+
+    [Theory]
+    [InlineData(new[] { "1", "2", "2", "0", "3" }, "methodArgs[4] (chunk) must be a number from 0 to 1")]
+    [InlineData(new[] { "1", "0", "2", "2", "3" }, "methodArgs[6] (offset) must be a number with offset + the 2 bytes of data within the size 3")]
+    [InlineData(new[] { "1", "1", "2", "0", "3" }, "the last chunk must end the file: offset 0 + 2 bytes of data is not the size 3")]
+    [InlineData(new[] { "0", "0", "1", "0", "2" }, "methodArgs[3] (copyId) must be a positive number")]
+    public void A_chunks_place_in_its_file_is_checked_against_its_data(string[] numbers, string problem)
+    {
+        var sha256 = new string('a', 64);
+        var chunk = new Message { ToNode = "ship2", Method = Methods.CopyFileTo, MethodArgs = ["/src", "ship2", "dst", .. numbers, sha256], Data = "hi"u8.ToArray() };
+
+        Assert.Equal([problem], MessageValidator.Validate(chunk)["methodArgs"]);
+    }
+
     [Fact]
     public void Subjects_are_node_method_event() =>
         Assert.Equal(("ship1.REQCliCommand.EventACK", "ship1.REQHello.EventNACK"),

@@ -22,7 +22,8 @@ public sealed class SchemaUpgradeTests
             downgrade.CommandText = """
                 ALTER TABLE "Inbound" DROP COLUMN "AppendFrom"; ALTER TABLE "Nodes" DROP COLUMN "Labels";
                 ALTER TABLE "Outbound" DROP COLUMN "Wave"; ALTER TABLE "Outbound" DROP COLUMN "ExitCode"; ALTER TABLE "Events" DROP COLUMN "Wave";
-                DROP TABLE "NodeLabels"; DROP TABLE "Batches"; PRAGMA user_version=4;
+                DROP TABLE "NodeLabels"; DROP TABLE "Batches";
+                DROP TABLE "CopiesIn"; DROP TABLE "CopiesOut"; DROP TABLE "CopyInChunks"; DROP TABLE "CopyOutChunks"; PRAGMA user_version=4;
                 """;
             await downgrade.ExecuteNonQueryAsync();
         }
@@ -32,6 +33,9 @@ public sealed class SchemaUpgradeTests
         Assert.False(await upgraded.AddInboundAsync(received));   // still remembered: a resend does not run twice
         Assert.Equal(5L, await upgraded.StartAppendAsync(received, 5, CancellationToken.None));
         Assert.Equal(fresh, await ShapeAsync(folder));
+        // The copies' tables the upgrade made are the ones EF Core reads.
+        var copy = await upgraded.Copies.BeginInAsync(new CopyIn { FromNode = "ship2", CopyId = 7, Path = "/p", TempPath = "/t", Size = 3, Chunks = 1, Sha256 = "s" }, CancellationToken.None);
+        Assert.Equal((CopyStates.Receiving, 3L), (copy.State, copy.Size));
     }
 
     private static SqliteConnection Open(string folder)

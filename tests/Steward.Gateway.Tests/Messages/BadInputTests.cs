@@ -50,6 +50,13 @@ public sealed class BadInputTests(NatsServerFixture broker) : GatewayTest(broker
         { "reply retries beyond 30 days", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"replyRetries":100000}""", "replyRetries" },
         { "replyPart set by an operator", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"replyPart":1}""", "replyPart" },
         { "previousMessage set by an operator", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"previousMessage":{"id":1}}""", "previousMessage" },
+        { "a copy without its destination", """{"toNode":"ship1","method":"REQCopyFileFrom","methodArgs":["/etc/hosts"]}""", "methodArgs" },
+        { "a copy from a relative path", """{"toNode":"ship1","method":"REQCopyFileFrom","methodArgs":["etc/hosts","ship2","hosts"]}""", "methodArgs" },
+        { "a copy to a node name with a dot", """{"toNode":"ship1","method":"REQCopyFileFrom","methodArgs":["/etc/hosts","ship2.x","hosts"]}""", "methodArgs" },
+        { "a copy to a path with ..", """{"toNode":"ship1","method":"REQCopyFileFrom","methodArgs":["/etc/hosts","ship2","../../etc/passwd"]}""", "methodArgs" },
+        { "a copy on a schedule", """{"toNode":"ship1","method":"REQCopyFileFrom","methodArgs":["/etc/hosts","ship2","hosts"],"schedule":[60,3600]}""", "schedule" },
+        { "a chunk with a malformed sha256", """{"toNode":"ship1","method":"REQCopyFileTo","methodArgs":["/a","ship1","b","1","0","1","0","2","xyz"],"data":"aGk="}""", "methodArgs" },
+        { "a chunk past the end of its file", """{"toNode":"ship1","method":"REQCopyFileTo","methodArgs":["/a","ship1","b","1","0","2","9","10","0000000000000000000000000000000000000000000000000000000000000000"],"data":"aGk="}""", "methodArgs" },
     };
 
     [Fact]
