@@ -21,9 +21,17 @@ public static class TestFleet
     public static void Join(NodeRuntime node)
     {
         Enroll(node.NodeName, node.PublicKey);
+        EnrollAll(node);
+        // Central's key set, made when a hello came, may arrive after a node joined here and drop that node's key:
+        // the fleet's enrolment is this class's, so it is put back.
+        node.Keys.EnrolledReplaced += () => EnrollAll(node);
+        Members[node.NodeName] = node;
+    }
+
+    private static void EnrollAll(NodeRuntime node)
+    {
         foreach (var (name, key) in KeysByNode)
             if (name != node.NodeName) node.Keys.Enroll(name, key);
-        Members[node.NodeName] = node;
     }
 
     /// <summary>Enrols <paramref name="name"/> with <paramref name="publicKey"/> with every in-process member.</summary>

@@ -97,11 +97,17 @@ public sealed class KeyRing
     }
 
     /// <summary>Replaces the enrolled keys with the set central distributed; pinned keys stay as configured.</summary>
-    public void ReplaceEnrolled(IReadOnlyDictionary<string, string> distributed) =>
+    public void ReplaceEnrolled(IReadOnlyDictionary<string, string> distributed)
+    {
         Update(set => set with
         {
             Enrolled = distributed.Where(k => !_pinned.ContainsKey(k.Key) && NodeKey.IsValidPublicKey(k.Value)).ToDictionary(StringComparer.Ordinal),
         });
+        EnrolledReplaced?.Invoke();
+    }
+
+    /// <summary>Raised after central's set replaced the enrolled keys (the test fleet enrols its own nodes again then).</summary>
+    internal event Action? EnrolledReplaced;
 
     private void Update(Func<KeySet, KeySet> change)
     {

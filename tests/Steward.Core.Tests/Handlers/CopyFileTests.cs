@@ -147,6 +147,18 @@ public sealed class CopyFileTests(NatsServerFixture broker) : IAsyncLifetime
 
         await Until.TrueAsync("every message ship1 sent ship3 ended", async () =>
             (await _ship1.Store.Queries.UnfinishedOutboundAsync(late, null, null, null, CancellationToken.None)).Count == 0, TimeSpan.FromSeconds(30));
+        // An ACKed abort is stored on ship3, not yet run: the copy ends failed once it has run.
+        try
+        {
+            await Until.TrueAsync("ship3 ended the copy", () => Task.FromResult(
+                CopyRecords.CopiesReceived(ship3.Context.DataFolder, _ship1.NodeName) is [(CopyStates.Failed, _)]), TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException e)
+        {
+            var sent = await _ship1.Store.Queries.ListOutboundAsync(late, null, null, null, 100, CancellationToken.None);
+            Assert.Fail($"{e.Message}: {string.Join("; ", CopyRecords.CopiesReceived(ship3.Context.DataFolder, _ship1.NodeName))}; sent: "
+                + string.Join("; ", sent.Select(m => $"{m.Id} {m.State} {m.LastError} {m.Json[..Math.Min(300, m.Json.Length)]}")));
+        }
         var (state, error) = Assert.Single(CopyRecords.CopiesReceived(ship3.Context.DataFolder, _ship1.NodeName));
         Assert.Equal(CopyStates.Failed, state);
         Assert.Equal($"aborted by {_ship1.NodeName}: the copy was cancelled or timed out on {_ship1.NodeName}", error);

@@ -169,7 +169,9 @@ internal sealed partial class CopySender(
     private async Task AbortAsync(Message copy, CopyArgs.FromArgs args, CopyOut plan, string reason)
     {
         Log.Aborting(logger, plan.CopyId, args.DestinationNode, reason);
-        await outbox.AcceptAsync(ToReceiver(copy, args, CopyArgs.AbortOf(args, plan.CopyId), Encoding.UTF8.GetBytes(reason), Methods.None)).ConfigureAwait(false);
+        // Not the copy's methodTimeout: the abort waits for a chunk being written, and cut short it would leave the copy open there.
+        await outbox.AcceptAsync(ToReceiver(copy, args, CopyArgs.AbortOf(args, plan.CopyId), Encoding.UTF8.GetBytes(reason), Methods.None)
+            with { MethodTimeout = -1 }).ConfigureAwait(false);
     }
 
     private static HandlerResult Failure(CopyArgs.FromArgs args, string error) =>
