@@ -12,7 +12,8 @@ internal static class MessageLimits
         RetryWait = Or(m.RetryWait, o.DefaultRetryWaitSeconds),
         ReplyACKTimeout = Or(m.ReplyACKTimeout, Or(m.AckTimeout, o.DefaultAckTimeoutSeconds)),
         ReplyRetries = Or(m.ReplyRetries, Math.Max(o.DefaultReplyRetries, Or(m.Retries, o.DefaultRetries))),
-        MethodTimeout = Or(m.MethodTimeout, o.DefaultMethodTimeoutSeconds),
+        // A copy takes as long as its file and its link need: no limit unless the message sets one (cancel stops it).
+        MethodTimeout = Or(m.MethodTimeout, m.Method == Methods.CopyFileFrom ? -1 : o.DefaultMethodTimeoutSeconds),
         ReplyMethodTimeout = Or(m.ReplyMethodTimeout, o.DefaultMethodTimeoutSeconds),
     };
 
