@@ -76,7 +76,7 @@ internal sealed partial class Executor(
     private async Task<AnsweredMessage?> AnsweredAsync(Message message, CancellationToken ct)
     {
         if (!message.IsReply || message.PreviousMessage is not { } request || request.FromNode != nodeName) return null;
-        var row = await store.Queries.FindOutboundAsync(request.Id, ct).ConfigureAwait(false);
+        var row = await store.Reads.FindOutboundAsync(request.Id, ct).ConfigureAwait(false);
         if (row is not null && row.ToNode == message.FromNode) return new AnsweredMessage(row.Id, JsonSerializer.Deserialize(row.Json, StewardJson.Default.Message)!);
         Log.ForeignReply(logger, message.Id, message.FromNode!, nodeName, request.Id);
         return null;
