@@ -1,9 +1,10 @@
-# One image for both hosts and the set-up step: docker-compose.yml picks the entry point per service.
+# One image for both hosts and the set-up step: docker-compose.yml picks the entry point per service. The agent here is
+# the JIT one (dotnet Steward.Agent.dll); the Native AOT agent needs clang to build (README, "Install an agent").
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
 RUN dotnet publish src/Steward.Gateway -c Release -o /app/gateway \
- && dotnet publish src/Steward.Agent -c Release -o /app/agent
+ && dotnet publish src/Steward.Agent -c Release -p:PublishAot=false -o /app/agent
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 # openssl makes the local CA and certificates (scripts/make-certs.sh).

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Steward needs beside the .NET SDK when it is missing (Debian packages): nats-server, and for the
-# tests npm (the OpenAPI linter, the browser driver), Chromium (the Swagger UI test) and systemd-analyze.
+# tests npm (the OpenAPI linter, the browser driver), Chromium (the Swagger UI test), systemd-analyze, and what the
+# Native AOT agent is built with: clang and zlib (the native compiler and linker), and SQLite's static library, which is
+# linked into it.
 set -euo pipefail
 missing=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
@@ -8,6 +10,9 @@ command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missin
 [ "${1:-}" = "--run-only" ] || [ -x /usr/bin/chromium ] || missing+=(chromium)
 # systemd-analyze checks the agent's unit (scripts/install-agent.sh); nothing here needs systemd running.
 [ "${1:-}" = "--run-only" ] || command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+[ "${1:-}" = "--run-only" ] || command -v clang >/dev/null 2>&1 || missing+=(clang)
+[ "${1:-}" = "--run-only" ] || [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+[ "${1:-}" = "--run-only" ] || [ -e /usr/lib/x86_64-linux-gnu/libsqlite3.a ] || missing+=(libsqlite3-dev)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

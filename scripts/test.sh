@@ -9,6 +9,10 @@ for tool in tools/openapi-lint tools/browser-test; do
   npm ci --prefix "$tool" --no-audit --no-fund --loglevel=error || { echo "0 passed, 1 failed"; exit 1; }
 done
 
+# The Native AOT agent, where the tests that run it as a process look for it (AotAgentTests).
+dotnet publish src/Steward.Agent -c Release -r linux-x64 -o artifacts/agent-linux-x64 --nologo -v quiet \
+  || { echo "0 passed, 1 failed"; exit 1; }
+
 results=$(mktemp -d)
 dotnet test Steward.sln --nologo --logger trx --results-directory "$results" "$@"
 status=$?

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Steward.Agent.Inputs;
+using Steward.Agent.Native;
 using Steward.Core.Node;
 
 namespace Steward.Agent;
@@ -10,6 +11,7 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        EmbeddedSodium.Use();
         var host = new StewardHost("Steward.Agent", defaultNodeName: "");
         if (host.CheckCommandLine(args, extraSwitches: "") is { } stop) return stop;
 

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Steward.TestSupport;
 
-/// <summary>A Steward host as a real process (<c>dotnet Steward.Agent.dll ...</c>), as an operator runs it.</summary>
+/// <summary>
+/// A Steward host as a real process, as an operator runs it: <c>dotnet Steward.Agent.dll ...</c> for a host named by its
+/// assembly, or a native executable given by its path (<see cref="AotAgent"/>).
+/// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -12,8 +15,8 @@ public sealed class HostProcess : IAsyncDisposable
 
     private HostProcess(string host, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, $"{host}.dll"));
+        var start = new ProcessStartInfo(Path.IsPathRooted(host) ? host : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (!Path.IsPathRooted(host)) start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, $"{host}.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         // A host in the test fleet: its key is enrolled with the in-process nodes, and it trusts every key known now.
         if (ValueOf(args, "--data") is { } data)
@@ -43,6 +46,12 @@ public sealed class HostProcess : IAsyncDisposable
 
     public const string Agent = "Steward.Agent";
     public const string Gateway = "Steward.Gateway";
+
+    /// <summary>The Native AOT agent, one file, where <c>./scripts/test.sh</c> publishes it before the tests.</summary>
+    public static string AotAgent { get; } = Path.Combine(RepositoryRoot.Path, "artifacts", "agent-linux-x64", "Steward.Agent");
+
+    /// <summary>How to make <see cref="AotAgent"/>, for a test that does not find it.</summary>
+    public const string AotAgentBuild = "dotnet publish src/Steward.Agent -c Release -r linux-x64 -o artifacts/agent-linux-x64 (./scripts/test.sh does)";
 
     /// <summary>Starts the host and returns once it logs that its node has started.</summary>
     public static Task<HostProcess> StartAsync(string host, params string[] args) => StartAsync(host, new Dictionary<string, string>(), args);

@@ -30,7 +30,7 @@ public sealed class HandlerRegistry
         var files = new NodeFiles(node);
         var copyTarget = new CopyTarget(node, options.CopyToPrefixes);
         var copySender = new CopySender(
-            outbox, store.Copies, store.Queries, node.NodeName, options.CopyMaxBytes, time, loggers.CreateLogger<CopySender>(), nodeStopping);
+            outbox, store.Copies, store.Reads, node.NodeName, options.CopyMaxBytes, time, loggers.CreateLogger<CopySender>(), nodeStopping);
         var copyReceiver = new CopyReceiver(copyTarget, store.Copies, loggers.CreateLogger<CopyReceiver>());
         var extraHandlers = extra.ToList();
         return new(methodSwitch =>

@@ -45,7 +45,7 @@ internal sealed partial class Executor(
     /// its sender would refuse as replays; any other sends its one reply (or its parts) in the commit that finishes it.
     /// </summary>
     private async Task<int> FirstReplyAsync(Message message, CancellationToken ct) =>
-        !message.IsReply && Replies.Streams(message) ? await store.Queries.NextReplySeqAsync(message, ct).ConfigureAwait(false) : 0;
+        !message.IsReply && Replies.Streams(message) ? await store.Reads.NextReplySeqAsync(message, ct).ConfigureAwait(false) : 0;
 
     /// <summary>Ends a message that may not run again as a method that failed: an error report and a last reply without an exit code.</summary>
     private async Task EndInterruptedAsync(Message message)
@@ -85,7 +85,7 @@ internal sealed partial class Executor(
     private async Task<AnsweredMessage?> AnsweredAsync(Message message, CancellationToken ct)
     {
         if (!message.IsReply || message.PreviousMessage is not { } request || request.FromNode != nodeName) return null;
-        var row = await store.Queries.FindOutboundAsync(request.Id, ct).ConfigureAwait(false);
+        var row = await store.Reads.FindOutboundAsync(request.Id, ct).ConfigureAwait(false);
         if (row is not null && row.ToNode == message.FromNode) return new AnsweredMessage(row.Id, JsonSerializer.Deserialize(row.Json, StewardJson.Default.Message)!);
         Log.ForeignReply(logger, message.Id, message.FromNode!, nodeName, request.Id);
         return null;

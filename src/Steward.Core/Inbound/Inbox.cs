@@ -55,7 +55,7 @@ internal sealed partial class Inbox
     /// <summary>Runs again, oldest first, what was ACKed but did not finish before the node stopped.</summary>
     public async Task<int> ResumeAsync(CancellationToken ct)
     {
-        var unfinished = await _store.Queries.UnfinishedInboundAsync(ct).ConfigureAwait(false);
+        var unfinished = await _store.Reads.UnfinishedInboundAsync(ct).ConfigureAwait(false);
         // An append a crash cut short finishes first, one at a time and before anything else may append to its file:
         // then what it finds at its recorded start can only be its own bytes (NodeFiles.AppendOnceAsync).
         foreach (var (message, started, _) in unfinished.Where(u => u.AppendBegun))

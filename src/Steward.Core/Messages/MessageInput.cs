@@ -25,8 +25,8 @@ public static class MessageInput
         {
             var isArray = first[0] == (byte)'[';
             Message?[]? messages = isArray
-                ? JsonSerializer.Deserialize<Message?[]>(input, StewardJson.Strict)
-                : [JsonSerializer.Deserialize<Message>(input, StewardJson.Strict)];
+                ? (Message?[]?)JsonSerializer.Deserialize(input, StewardJson.StrictMessages)
+                : [JsonSerializer.Deserialize(input, StewardJson.StrictMessage)];
             if (messages is not { Length: > 0 } || messages.Any(m => m is null))
                 return Error("body", "expected a message object or a non-empty array of message objects");
             messages = messages.Select(m => m! with { Directory = FromTopOfDataFolder(m.Directory) }).ToArray();

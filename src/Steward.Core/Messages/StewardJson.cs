@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Steward.Core.State;
 
 namespace Steward.Core.Messages;
@@ -30,6 +31,12 @@ public sealed partial class StewardJson : JsonSerializerContext
     /// <c>//</c> or <c>/* */</c> comments are allowed, field names are case-insensitive.
     /// </summary>
     public static JsonSerializerOptions Strict => StrictOptions.Value;
+
+    /// <summary>One message read with <see cref="Strict"/>: the generated code, so no reflection fallback (Native AOT has none).</summary>
+    public static JsonTypeInfo<Message> StrictMessage => (JsonTypeInfo<Message>)Strict.GetTypeInfo(typeof(Message));
+
+    /// <summary>An array of messages read with <see cref="Strict"/>.</summary>
+    public static JsonTypeInfo<Message[]> StrictMessages => (JsonTypeInfo<Message[]>)Strict.GetTypeInfo(typeof(Message[]));
 
     // In a class of its own, so it is made after Default: as a static property beside the generated one, it could be
     // made first, with a null resolver, and parse by reflection.

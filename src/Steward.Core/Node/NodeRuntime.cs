@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using Steward.Core.Handlers;
@@ -51,7 +52,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
             Context, Store, Outbox, _runningMethods, time, _http, Processes, options, extraHandlers ?? [], Keys, Rules, loggers, _tasks.Stopping);
         Enrolment = new Enrolment(Keys, Outbox);
         var trust = new ArrivalCheck(
-            options.NodeName, options.CentralNodeName, Keys, Rules, TimeSpan.FromDays(options.DedupRetentionDays), time, Store.Queries,
+            options.NodeName, options.CentralNodeName, Keys, Rules, TimeSpan.FromDays(options.DedupRetentionDays), time, Store.Reads,
             Outbox.MaybeSent, Store.WritesSoFarCommittedAsync);
         _inbox = new Inbox(options, _nats, Store, _audit, Handlers, trust, _signer, Outbox, _runningMethods, _tasks, time, loggers);
     }
@@ -64,8 +65,12 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     /// <summary>Where this node's messages go out: accept, cancel, report errors.</summary>
     public Outbox Outbox { get; }
 
-    /// <summary>What an operator reads: messages, their events, fan-outs, the error log, the nodes seen.</summary>
-    public IOperatorQueries Queries => Store.Queries;
+    /// <summary>What an operator reads: messages, their events, fan-outs, the error log, the nodes seen (EF Core: the gateway's).</summary>
+    public IOperatorQueries Queries
+    {
+        [RequiresUnreferencedCode(NodeQueries.NeedsEfCore), RequiresDynamicCode(NodeQueries.NeedsEfCore)]
+        get => Store.Queries;
+    }
 
     /// <summary>Committed events of a message, a fan-out or the error log, pushed to the streams that follow them.</summary>
     public EventFeed Feed => Store.Feed;

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog;
-using Serilog.Settings.Configuration;
 
 namespace Steward.Core.Node;
 
@@ -52,11 +51,14 @@ public sealed class StewardHost(string name, string defaultNodeName)
             Console.Error.WriteLine($"{name}: invalid configuration: {first}");
             return 2;
         }
+        if (LogLevels.Problem(builder.Configuration) is { } levelProblem)
+        {
+            Console.Error.WriteLine($"{name}: invalid configuration: {levelProblem}");
+            return 2;
+        }
         var configuration = builder.Configuration;
-        // The assemblies named, not scanned for: scanning loads whatever Serilog package the dependency graph mentions.
-        var sinks = new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly);
-        builder.Services.AddSerilog(log => log.ReadFrom.Configuration(configuration, sinks)
-            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+        // Configured in code: no settings found by reflection (see LogLevels).
+        builder.Services.AddSerilog(log => LogLevels.Apply(log, configuration)
             .Enrich.FromLogContext()
             .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss} {Level:u3} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
         builder.Services.AddStewardNode(options);

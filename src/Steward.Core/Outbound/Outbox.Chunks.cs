@@ -25,10 +25,10 @@ public sealed partial class Outbox
         _store.StateChanged += OnChange;   // before the read: a change committed after it is heard
         try
         {
-            var row = await _store.Queries.FindOutboundAsync(id, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"message {id} is not stored");
+            var row = await _store.Reads.FindOutboundAsync(id, ct).ConfigureAwait(false) ?? throw new InvalidOperationException($"message {id} is not stored");
             if (MessageStates.IsFinal(row.State)) return row;
             await changed.Task.WaitAsync(ct).ConfigureAwait(false);
-            return (await _store.Queries.FindOutboundAsync(id, ct).ConfigureAwait(false))!;
+            return (await _store.Reads.FindOutboundAsync(id, ct).ConfigureAwait(false))!;
         }
         finally
         {

@@ -149,7 +149,7 @@ public sealed partial class Outbox
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var before = filter.OlderThan is { } age ? (age < now - DateTime.MinValue ? now - age : DateTime.MinValue) : (DateTime?)null;
-        var matching = await _store.Queries.UnfinishedOutboundAsync(filter.ToNode, filter.State, before, filter.Ids, ct).ConfigureAwait(false);
+        var matching = await _store.Reads.UnfinishedOutboundAsync(filter.ToNode, filter.State, before, filter.Ids, ct).ConfigureAwait(false);
         var cancelled = new List<long>();
         var asks = new List<(string Node, long Id)>();
         // Once the first is cancelled, the clear runs to the end: a client that leaves must not leave half of it undone.
@@ -170,7 +170,7 @@ public sealed partial class Outbox
     /// </summary>
     private async Task<(CancelOutcome Outcome, (string Node, long Id)? Ask)> CancelRowAsync(long id, CancellationToken ct)
     {
-        if (await _store.Queries.FindOutboundAsync(id, ct).ConfigureAwait(false) is not { } row) return (CancelOutcome.NotFound, null);
+        if (await _store.Reads.FindOutboundAsync(id, ct).ConfigureAwait(false) is not { } row) return (CancelOutcome.NotFound, null);
         if (MessageStates.IsFinal(row.State)) return (CancelOutcome.AlreadyFinal, null);
         // A waiting message of a rollout may be released (and handed to its publisher) while it is cancelled: as a queued one.
         var delivering = row.State is MessageStates.Waiting or MessageStates.Queued or MessageStates.Sent or MessageStates.Retrying;
@@ -179,7 +179,7 @@ public sealed partial class Outbox
         // Still waiting in its publisher, unless its delivery ended (and committed its outcome) since the first read, or it
         // was resumed after a restart (it may have been sent before).
         var neverSent = row.State is MessageStates.Waiting or MessageStates.Queued && !deliveryWasRunning && !_resumed.ContainsKey(id) &&
-                        (await _store.Queries.FindOutboundAsync(id, CancellationToken.None).ConfigureAwait(false))?.State is MessageStates.Waiting or MessageStates.Queued;
+                        (await _store.Reads.FindOutboundAsync(id, CancellationToken.None).ConfigureAwait(false))?.State is MessageStates.Waiting or MessageStates.Queued;
         if (!await _store.SetStateAsync(id, MessageStates.Cancelled, error: "cancelled by the operator", ct: CancellationToken.None).ConfigureAwait(false))
             return (CancelOutcome.AlreadyFinal, null);   // it ended between the read and the write
         if (row is { State: MessageStates.Waiting, BatchId: { } rollout }) Rollouts.Wake(rollout);   // it may have been the last one waiting
@@ -198,7 +198,7 @@ public sealed partial class Outbox
     /// <summary>Sends again, oldest first, what was stored but not ACKed before the node stopped.</summary>
     internal async Task<int> ResumeAsync(CancellationToken ct)
     {
-        var undelivered = await _store.Queries.UndeliveredAsync(ct).ConfigureAwait(false);
+        var undelivered = await _store.Reads.UndeliveredAsync(ct).ConfigureAwait(false);
         // "sent" is committed late (DeferredSent), so a resumed "queued" row may have reached its node before the restart.
         foreach (var (message, _) in undelivered) _resumed[message.Id] = true;
         foreach (var (message, attempts) in undelivered) _publishers.Enqueue(new Outgoing(message, attempts));

@@ -51,7 +51,7 @@ internal sealed partial class Rollouts
     /// </summary>
     public async Task<int> LoadAsync(CancellationToken ct)
     {
-        foreach (var (rollout, inFlight) in await _store.Queries.RolloutsToFollowAsync(ct).ConfigureAwait(false))
+        foreach (var (rollout, inFlight) in await _store.Reads.RolloutsToFollowAsync(ct).ConfigureAwait(false))
         {
             _following[rollout] = null;
             foreach (var id in inFlight) _rolloutOf[id] = rollout;

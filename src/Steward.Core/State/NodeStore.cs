@@ -1,7 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Steward.Core.Fleet;
 using Steward.Core.Handlers;
@@ -11,32 +10,31 @@ using Steward.Core.Outbound;
 namespace Steward.Core.State;
 
 /// <summary>
-/// A node's durable state. Every write goes through the group-commit queue and returns once committed; reads are in
-/// <see cref="Queries"/>.
+/// A node's durable state. Every write goes through the group-commit queue and returns once committed; the node's own
+/// reads are in <see cref="Reads"/>, the operator's in <see cref="Queries"/>.
 /// </summary>
 internal sealed class NodeStore : IAsyncDisposable
 {
     private readonly SqliteConnection _writer;
     private readonly HotReads _hotReads;
     private readonly WriteQueue _writes;
-    private readonly Func<StewardDb> _open;
+    private readonly string _connectionString;
     private readonly TimeProvider _time;
+    private NodeQueries? _queries;
 
     public NodeStore(string dataFolder, string synchronous, TimeProvider time, ILogger logger)
     {
         OwnerOnly.PrepareDataFolder(dataFolder);
         var path = Path.Combine(dataFolder, "steward.db");
         OwnerOnly.CreateFile(path);   // 0600 before SQLite opens it; SQLite gives -wal and -shm the same mode
-        var readers = SqliteFile.ReaderOptions(path);
-        SqliteFile.Create(readers, path);
-        // EF Core's pool: a context per read without a new service scope per read (17 % of the gateway's CPU before).
-        _open = new PooledDbContextFactory<StewardDb>(readers).CreateDbContext;
+        SqliteFile.Create(path);
+        _connectionString = SqliteFile.ConnectionString(path);
         _writer = SqliteFile.OpenWriter(path, synchronous);
         _writes = new WriteQueue(_writer, time, Feed, logger);
         _time = time;
         _hotReads = SqliteFile.OpenHotReads(path);
-        Queries = new NodeQueries(_open, _hotReads);
-        Copies = new CopyStore(_writes, _open, time);
+        Reads = new NodeReads(_connectionString, _hotReads);
+        Copies = new CopyStore(_writes, Reads, time);
     }
 
     /// <summary>The records of the copies this node sends and receives.</summary>
@@ -45,7 +43,15 @@ internal sealed class NodeStore : IAsyncDisposable
     /// <summary>Committed message events and error entries, pushed to the streams that follow them.</summary>
     public EventFeed Feed { get; } = new();
 
-    public NodeQueries Queries { get; }
+    /// <summary>What the node runtime reads: plain SQLite commands.</summary>
+    public NodeReads Reads { get; }
+
+    /// <summary>The operator's queries, through EF Core; made on first use, so a node that serves no operator never builds EF Core's model.</summary>
+    public NodeQueries Queries
+    {
+        [RequiresUnreferencedCode(NodeQueries.NeedsEfCore), RequiresDynamicCode(NodeQueries.NeedsEfCore)]
+        get => LazyInitializer.EnsureInitialized(ref _queries, () => NodeQueries.Open(_connectionString, Reads));
+    }
 
     /// <summary>Raised after a state change of an outbound message is committed (message id, new state).</summary>
     public event Action<long, string>? StateChanged;

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Steward.Core.Node;
 
 namespace Steward.Core.State;
@@ -10,9 +9,6 @@ namespace Steward.Core.State;
 /// </summary>
 internal static class SqliteFile
 {
-    public static DbContextOptions<StewardDb> ReaderOptions(string path) =>
-        new DbContextOptionsBuilder<StewardDb>().UseSqlite(ConnectionString(path)).Options;
-
     public static SqliteConnection OpenWriter(string path, string synchronous)
     {
         var connection = new SqliteConnection(ConnectionString(path));
@@ -28,10 +24,7 @@ internal static class SqliteFile
     /// <summary>The reads on the delivery path, on a connection of their own.</summary>
     public static HotReads OpenHotReads(string path) => new(ConnectionString(path));
 
-    public static DbContextOptions<StewardDb> WriterOptions(SqliteConnection writer) =>
-        new DbContextOptionsBuilder<StewardDb>().UseSqlite(writer).Options;
-
-    /// <summary>The shape of the tables; raise it with every change to <see cref="StewardDb"/>'s model.</summary>
+    /// <summary>The shape of the tables; raise it with every change to <see cref="Schema"/> (and <see cref="StewardDb"/>'s model).</summary>
     public const int SchemaVersion = 8;
 
     /// <summary>From each older schema version to the next.</summary>
@@ -95,22 +88,25 @@ internal static class SqliteFile
     /// Creates the tables in a new file, upgrades one an earlier version made (from version 4 on), and refuses one it
     /// cannot upgrade.
     /// </summary>
-    public static void Create(DbContextOptions<StewardDb> options, string path)
+    public static void Create(string path)
     {
-        using var db = new StewardDb(options);
-        if (db.Database.EnsureCreated())
+        using var connection = new SqliteConnection(ConnectionString(path));
+        connection.Open();
+        if (Scalar(connection, "SELECT count(*) FROM sqlite_master WHERE type='table'") == 0)
         {
-            db.Database.ExecuteSqlRaw($"PRAGMA user_version={SchemaVersion};");
+            using var create = connection.BeginTransaction();
+            Execute(create, Schema.Create);
+            Execute(create, UserVersion(SchemaVersion));
+            create.Commit();
             return;
         }
-        var found = db.Database.SqlQueryRaw<int>("SELECT user_version AS Value FROM pragma_user_version").AsEnumerable().First();
+        var found = (int)Scalar(connection, "PRAGMA user_version");
         // An upgrade keeps the file, and with it the duplicate memory and the queue: each step adds what it needs.
         while (found < SchemaVersion && Upgrades.TryGetValue(found, out var upgrade))
         {
-            using var step = db.Database.BeginTransaction();
-            db.Database.ExecuteSqlRaw(upgrade);
-            var version = "PRAGMA user_version=" + (++found).ToString(System.Globalization.CultureInfo.InvariantCulture);   // a number we count
-            db.Database.ExecuteSqlRaw(version);
+            using var step = connection.BeginTransaction();
+            Execute(step, upgrade);
+            Execute(step, UserVersion(++found));
             step.Commit();
         }
         if (found != SchemaVersion)
@@ -119,6 +115,25 @@ internal static class SqliteFile
     }
 
     // DefaultTimeout also bounds how long a command waits for a lock another connection holds.
-    private static string ConnectionString(string path) =>
+    public static string ConnectionString(string path) =>
         new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+
+    private static string UserVersion(int version) => "PRAGMA user_version=" + version.ToString(System.Globalization.CultureInfo.InvariantCulture);   // a number we count
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static void Execute(SqliteTransaction transaction, string sql)
+    {
+        using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+#pragma warning disable CA2100 // the schema and its upgrades are constants of this file
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        command.ExecuteNonQuery();
+    }
 }

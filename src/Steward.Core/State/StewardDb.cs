@@ -1,9 +1,14 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace Steward.Core.State;
 
-/// <summary>One node's SQLite file: outbound and inbound messages, the id sequence, message events, fan-outs, the node registry and the copies in progress.</summary>
+/// <summary>
+/// EF Core's model of a node's SQLite file (outbound and inbound messages, the id sequence, message events, errors,
+/// nodes, fan-outs, operators' labels, copies), for the operator's queries. It maps onto the tables <see cref="Schema"/> defines; a test fails when they disagree.
+/// </summary>
+[RequiresUnreferencedCode(NodeQueries.NeedsEfCore), RequiresDynamicCode(NodeQueries.NeedsEfCore)]
 public sealed class StewardDb(DbContextOptions<StewardDb> options) : DbContext(options)
 {
     public DbSet<OutboundMessage> Outbound => Set<OutboundMessage>();

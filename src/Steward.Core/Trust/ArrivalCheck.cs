@@ -14,7 +14,7 @@ namespace Steward.Core.Trust;
 /// that node and asks for the reply method that message named).
 /// </summary>
 internal sealed class ArrivalCheck(
-    string nodeName, string centralNode, KeyRing keys, MethodRules rules, TimeSpan window, TimeProvider time, NodeQueries queries,
+    string nodeName, string centralNode, KeyRing keys, MethodRules rules, TimeSpan window, TimeProvider time, NodeReads queries,
     Func<long, bool> maybeSent, Func<Task> writesSoFarCommitted)
 {
     /// <summary>

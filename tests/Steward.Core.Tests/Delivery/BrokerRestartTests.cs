@@ -32,7 +32,7 @@ public sealed class BrokerRestartTests : IAsyncLifetime
 
         await Wait.ForCountAsync(sender, MessageStates.Done, 1000, TimeSpan.FromSeconds(120));
         await Until.TrueAsync("the receiver finished every message it ACKed", async () =>
-            (await receiver.Store.Queries.UnfinishedInboundAsync(CancellationToken.None)).Count == 0);
+            (await receiver.Store.Reads.UnfinishedInboundAsync(CancellationToken.None)).Count == 0);
         var lines = await File.ReadAllLinesAsync(Path.Combine(receiver.Context.FilesFolder, "restart", sender.NodeName, "lines.txt"));
         Assert.Equal(1000, lines.Length);
         Assert.Equal(Enumerable.Range(1, 1000).Select(i => i.ToString(CultureInfo.InvariantCulture)), lines.Order(StringComparer.Ordinal).OrderBy(int.Parse));

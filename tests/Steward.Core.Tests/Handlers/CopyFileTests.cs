@@ -146,7 +146,7 @@ public sealed class CopyFileTests(NatsServerFixture broker) : IAsyncLifetime
         });
 
         await Until.TrueAsync("every message ship1 sent ship3 ended", async () =>
-            (await _ship1.Store.Queries.UnfinishedOutboundAsync(late, null, null, null, CancellationToken.None)).Count == 0, TimeSpan.FromSeconds(30));
+            (await _ship1.Store.Reads.UnfinishedOutboundAsync(late, null, null, null, CancellationToken.None)).Count == 0, TimeSpan.FromSeconds(30));
         // An ACKed abort is stored on ship3, not yet run: the copy ends failed once it has run.
         try
         {

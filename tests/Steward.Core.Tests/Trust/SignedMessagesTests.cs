@@ -60,7 +60,7 @@ public sealed class SignedMessagesTests(NatsServerFixture broker) : IAsyncLifeti
         Assert.False(answer.Accepted);
         Assert.StartsWith("unsigned", answer.Reason, StringComparison.Ordinal);
         Assert.Empty(_runs.Lines);
-        Assert.Empty(await _ship.Store.Queries.UnfinishedInboundAsync(CancellationToken.None));
+        Assert.Empty(await _ship.Store.Reads.UnfinishedInboundAsync(CancellationToken.None));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ namespace Steward.Core.Handlers.Copy;
 /// holds more than that of the file in its database. Progress goes to the asker as replies.
 /// </summary>
 internal sealed partial class CopySender(
-    Outbox outbox, CopyStore copies, NodeQueries queries, string nodeName, long maxBytes, TimeProvider time, ILogger logger, CancellationToken nodeStopping)
+    Outbox outbox, CopyStore copies, NodeReads reads, string nodeName, long maxBytes, TimeProvider time, ILogger logger, CancellationToken nodeStopping)
 {
     /// <summary>Chunks sent and not yet answered; a few keep the link busy while the receiver writes one.</summary>
     public const int Window = 4;
@@ -118,9 +118,9 @@ internal sealed partial class CopySender(
         // A chunk the receiver refused (its rules, its paths) left nothing there, and an abort would be refused the same way.
         if (row.State != MessageStates.Done)
             return (null, new End(null, $"chunk {chunk} of {plan.Chunks} (message {id}) {row.State}: {row.LastError}", ReceiverEnded: row.State == MessageStates.Rejected));
-        var reply = (await queries.EventsAsync(id, 0, ct).ConfigureAwait(false)).LastOrDefault(e => e.Kind == EventKinds.Reply);
-        var answer = Read(reply?.Output);
-        if (answer is null) return (null, new End(null, $"chunk {chunk} of {plan.Chunks} (message {id}): the receiver's answer is not a copy answer: {reply?.Output}"));
+        var reply = await reads.LastReplyOutputAsync(id, ct).ConfigureAwait(false);
+        var answer = Read(reply);
+        if (answer is null) return (null, new End(null, $"chunk {chunk} of {plan.Chunks} (message {id}): the receiver's answer is not a copy answer: {reply}"));
         return answer.Error is { } error ? (null, new End(null, $"{plan.ToNode}: {error}", ReceiverEnded: true)) : (answer, null);
     }
 
