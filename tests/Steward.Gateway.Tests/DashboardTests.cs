@@ -35,6 +35,9 @@ public sealed class DashboardTests(NatsServerFixture broker)
         Assert.Contains("cancelled", page.GetProperty("cancelled").GetString(), StringComparison.Ordinal);
         Assert.Equal("cancelled", page.GetProperty("timeline").EnumerateArray().Last().GetString());
         Assert.Equal("live", page.GetProperty("errorLog").GetString());
+        var split = page.GetProperty("split").EnumerateArray().Select(args => args.EnumerateArray().Select(a => a.GetString()!).ToArray()).ToArray();
+        Assert.Equal(["bash", "-c", "df -h | tail -1"], split[0]);
+        Assert.Equal(["echo", "a \"b\"", "c d", ""], split[1]);
         // What the page showed is what the gateway holds.
         using var client = new HttpClient { BaseAddress = new Uri(url) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);

@@ -74,6 +74,12 @@ try {
   await page.locator('#errors-status', { hasText: 'live' }).waitFor();
   seen.errorLog = await page.textContent('#errors-status');
 
+  // How a typed line becomes argv: quotes and backslashes as a shell takes them, no shell.
+  seen.split = await page.evaluate(async () => {
+    const { splitCommandLine } = await import('/command-line.js');
+    return [`bash -c 'df -h | tail -1'`, String.raw`echo "a \"b\"" c\ d  ''`].map(splitCommandLine);
+  });
+
   if (problems.length > 0) throw new Error(problems.join('\n'));
   console.log(JSON.stringify(seen));
 } finally {

@@ -14,6 +14,11 @@ internal static class Dashboard
     {
         var files = new EmbeddedFileProvider(typeof(Dashboard).Assembly, $"{nameof(Steward)}.{nameof(Gateway)}.wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-        return app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        // Revalidated on every load (a 304 while unchanged): a browser must not keep last version's modules after an upgrade.
+        return app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
+        });
     }
 }
