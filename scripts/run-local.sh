@@ -52,7 +52,7 @@ curl -fs "$GATEWAY_URL/healthz" >/dev/null || { echo "The gateway did not become
 
 cat <<MSG
 
-Steward is running: broker $BROKER, gateway $GATEWAY_URL (Swagger UI: $GATEWAY_URL/swagger), agents ship1 and ship2.
+Steward is running: broker $BROKER, gateway $GATEWAY_URL (dashboard: $GATEWAY_URL/, Swagger UI: $GATEWAY_URL/swagger), agents ship1 and ship2.
 The operator token is in var/central/api-token. Logs: var/*.log. Data: var/<node>/. Press Ctrl-C to stop everything.
 
 Try it (posts uptime to ship1, then follows its events until the reply is in):

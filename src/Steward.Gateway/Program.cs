@@ -45,6 +45,7 @@ catch (StewardStartupException e)
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDashboard();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();   // after authorization: a request without a valid token never takes a stream's place

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Steward.TestSupport;
@@ -18,7 +17,7 @@ public sealed class BrowserTests(NatsServerFixture broker)
         await using var _ = gateway;
         await using var __ = ship;
 
-        var output = await RunAsync("swagger-try-it.mjs", url, Token, ship.NodeName, Path.Combine(RepositoryRoot.Path, "docs", "swagger-ui.png"));
+        var output = await BrowserScript.RunAsync("swagger-try-it.mjs", url, Token, ship.NodeName, Path.Combine(RepositoryRoot.Path, "docs", "swagger-ui.png"));
 
         Assert.Contains("status 202", output, StringComparison.Ordinal);
         using var client = Client(url);
@@ -36,7 +35,7 @@ public sealed class BrowserTests(NatsServerFixture broker)
         using var client = Client(url);
         var id = (await client.PostMessagesAsync($$"""{"toNode":"{{ship.NodeName}}","method":"REQCliCommand","methodArgs":["echo","seen in the browser"]}"""))[0];
 
-        var output = await RunAsync("eventsource.mjs", url, Token, id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var output = await BrowserScript.RunAsync("eventsource.mjs", url, Token, id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var seen = JsonSerializer.Deserialize<string[]>(output.Trim().Split('\n')[^1])!;
         Assert.Contains("reply:seen in the browser\n", seen);
@@ -60,19 +59,5 @@ public sealed class BrowserTests(NatsServerFixture broker)
         var client = new HttpClient { BaseAddress = new Uri(url) };
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
         return client;
-    }
-
-    /// <summary>Runs a script of tools/browser-test with node and returns what it printed; fails when it fails.</summary>
-    private static async Task<string> RunAsync(params string[] args)
-    {
-        var folder = Path.Combine(RepositoryRoot.Path, "tools", "browser-test");
-        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "playwright-core")), $"run 'npm ci' in {folder} (scripts/test.sh does)");
-        var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var node = Process.Start(start)!;
-        var output = await node.StandardOutput.ReadToEndAsync() + await node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
-        Assert.True(node.ExitCode == 0, output);
-        return output;
     }
 }

@@ -167,6 +167,34 @@ public sealed class CopyFileTests(NatsServerFixture broker) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_abort_that_arrives_before_any_chunk_of_its_copy_ends_the_copy_there_and_its_chunks_are_not_written()
+    {
+        var data = RandomNumberGenerator.GetBytes(10_000);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(data));
+        var abort = (await _centralNode.Outbox.AcceptAsync(new Message
+        {
+            ToNode = _ship2.NodeName, Method = Methods.CopyFileTo, ReplyMethod = Methods.None, Data = "given up"u8.ToArray(),
+            MethodArgs = ["/src/file", _ship2.NodeName, "first/early.bin", "55", "abort"],   // no folder "first" on ship2 yet
+        }))[0];
+        await Wait.ForStateAsync(_centralNode, abort, MessageStates.Done);
+        await Until.TrueAsync("ship2 ended the copy", () => Task.FromResult(
+            CopyRecords.CopiesReceived(_ship2.Context.DataFolder, _central) is [(CopyStates.Failed, _)]), TimeSpan.FromSeconds(15));
+
+        var chunk = (await _centralNode.Outbox.AcceptAsync(new Message
+        {
+            ToNode = _ship2.NodeName, Method = Methods.CopyFileTo, ReplyMethod = Methods.Pong, Data = data,
+            MethodArgs = ["/src/file", _ship2.NodeName, "first/early.bin", "55", "0", "1", "0", "10000", sha256],
+        }))[0];
+
+        await Wait.ForStateAsync(_centralNode, chunk, MessageStates.Done);
+        Assert.Contains($"aborted by {_central}: given up", (await RepliesAsync(chunk)).Single().Output, StringComparison.Ordinal);
+        Assert.Equal([(CopyStates.Failed, $"aborted by {_central}: given up")], CopyRecords.CopiesReceived(_ship2.Context.DataFolder, _central));
+        Assert.Empty(CopyRecords.ChunksReceived(_ship2.Context.DataFolder, _central));
+        var folder = Path.Combine(_ship2.Context.FilesFolder, "first");
+        Assert.Empty(Directory.Exists(folder) ? Directory.GetFiles(folder) : []);
+    }
+
+    [Fact]
     public async Task A_copy_whose_chunks_claim_a_wrong_sha256_fails_at_the_destination_and_leaves_no_file()
     {
         var data = RandomNumberGenerator.GetBytes(10_000);

@@ -15,6 +15,8 @@ public sealed class SecurityHeadersTests : IAsyncLifetime
     [InlineData("/healthz", true, HttpStatusCode.ServiceUnavailable)]
     [InlineData("/swagger/index.html", false, HttpStatusCode.OK)]
     [InlineData("/openapi/v1.json", false, HttpStatusCode.OK)]
+    [InlineData("/", false, HttpStatusCode.OK)]
+    [InlineData("/app.js", false, HttpStatusCode.OK)]
     [InlineData("/messages", true, HttpStatusCode.OK)]
     [InlineData("/messages/1", true, HttpStatusCode.NotFound)]
     [InlineData("/messages?limit=0", true, HttpStatusCode.BadRequest)]

@@ -68,8 +68,18 @@ internal static partial class CopyFiles
         Commit(temporary, path);
     }
 
-    /// <summary>Removes what a failed copy left; nothing when there is nothing.</summary>
-    public static void Discard(string temporary) => File.Delete(temporary);
+    /// <summary>Removes what a failed copy left; nothing when there is nothing, also when its folder was never made.</summary>
+    public static void Discard(string temporary)
+    {
+        try
+        {
+            File.Delete(temporary);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // An abort that comes before the copy's first chunk: the destination's folder does not exist yet, nor the file.
+        }
+    }
 
     /// <summary>fsync(2) of a folder: .NET opens no folder, and a rename is durable only once its folder is flushed.</summary>
     private static void FlushFolder(string folder)
