@@ -15,11 +15,11 @@ public sealed class MessageEvent
     public int? ExitCode { get; set; }
     public int? Attempt { get; set; }
     public string? Error { get; set; }
+    public DateTime At { get; set; }
 
     /// <summary>On the <c>queued</c> event of a message a rollout released: the wave it went in.</summary>
     [System.ComponentModel.Description("On the queued event of a message a rollout released: the wave it went in")]
     public int? Wave { get; set; }
-    public DateTime At { get; set; }
 }
 
 public static class EventKinds

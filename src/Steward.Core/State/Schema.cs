@@ -29,8 +29,8 @@ internal static class Schema
             "ExitCode" INTEGER NULL,
             "Attempt" INTEGER NULL,
             "Error" TEXT NULL,
-            "Wave" INTEGER NULL,
-            "At" TEXT NOT NULL
+            "At" TEXT NOT NULL,
+            "Wave" INTEGER NULL
         );
 
         CREATE TABLE "Inbound" (

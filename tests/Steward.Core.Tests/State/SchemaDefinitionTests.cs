@@ -31,8 +31,13 @@ public sealed class SchemaDefinitionTests
         var upgradedFolder = Directory.CreateTempSubdirectory("steward-schema-").FullName;
         var upgraded = Path.Combine(upgradedFolder, "steward.db");
         SqliteFile.Create(upgraded);
-        // The file as version 4 left it: without the columns added since.
-        Execute(upgraded, """ALTER TABLE "Inbound" DROP COLUMN "AppendFrom"; ALTER TABLE "Nodes" DROP COLUMN "Labels"; PRAGMA user_version=4;""");
+        // The file as version 4 left it: without the columns and tables added since.
+        Execute(upgraded, """
+            ALTER TABLE "Inbound" DROP COLUMN "AppendFrom"; ALTER TABLE "Nodes" DROP COLUMN "Labels";
+            ALTER TABLE "Outbound" DROP COLUMN "Wave"; ALTER TABLE "Outbound" DROP COLUMN "ExitCode"; ALTER TABLE "Events" DROP COLUMN "Wave";
+            DROP TABLE "NodeLabels"; DROP TABLE "Batches";
+            DROP TABLE "CopiesIn"; DROP TABLE "CopiesOut"; DROP TABLE "CopyInChunks"; DROP TABLE "CopyOutChunks"; PRAGMA user_version=4;
+            """);
         await using (new NodeStore(upgradedFolder, "FULL", TimeProvider.System, NullLogger.Instance)) { }
         var fresh = Path.Combine(Directory.CreateTempSubdirectory("steward-schema-").FullName, "steward.db");
         SqliteFile.Create(fresh);
