@@ -5,13 +5,15 @@ namespace Steward.Agent.Tests;
 
 /// <summary>
 /// scripts/install-agent.sh, run with <c>--root</c> (everything under a folder, nothing started: this machine has no
-/// systemd running): what it installs, the unit systemd's own checker accepts, and the settings the agent starts with.
+/// systemd running) on the Native AOT agent the README publishes: what it installs, the unit systemd's own checker
+/// accepts, and the installed agent starting with the settings it wrote.
 /// </summary>
 [Collection(BrokerCollection.Name)]
 public sealed class InstallAgentScriptTests(NatsServerFixture broker)
 {
     private static readonly string Script = Path.Combine(RepositoryRoot.Path, "scripts", "install-agent.sh");
-    private static readonly string Published = Path.Combine(AppContext.BaseDirectory, "Steward.Agent");
+    private static string Published => File.Exists(HostProcess.AotAgent) ? HostProcess.AotAgent
+        : throw new FileNotFoundException($"no Native AOT agent at {HostProcess.AotAgent}: {HostProcess.AotAgentBuild}");
 
     [Fact]
     public async Task Install_writes_a_hardened_unit_systemd_accepts_and_settings_the_agent_starts_with()
@@ -39,10 +41,10 @@ public sealed class InstallAgentScriptTests(NatsServerFixture broker)
         var security = await RunAsync("systemd-analyze", ["security", "--offline=true", checkedUnit]);
         Assert.Matches(@"Overall exposure level for steward-agent\.service: [0-4]\.\d OK", security.Output);
 
-        // The agent starts with exactly the settings the file holds (its data folder moved out of /var/lib for the test).
+        // The installed agent starts with exactly the settings the file holds (its data folder moved out of /var/lib here).
         var settings = File.ReadAllLines(environmentFile).Where(l => !l.StartsWith('#')).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
         settings["Steward__DataFolder"] = Path.Combine(root, "data");
-        await using var agent = await HostProcess.StartAsync(HostProcess.Agent, settings);
+        await using var agent = await HostProcess.StartAsync(installed, settings);
         Assert.Contains(settings["Steward__NodeName"] + " started: broker", agent.Output, StringComparison.Ordinal);
     }
 
