@@ -38,6 +38,18 @@ public sealed class StewardHost(string name, string defaultNodeName)
     }
 
     /// <summary>
+    /// A host builder's settings for <paramref name="args"/>: appsettings.json is read at start and not watched. Watching
+    /// it puts an inotify watch on every folder below the working directory (all of <c>/</c> under systemd): the agent
+    /// walked the whole tree at start and held megabytes for the watches.
+    /// </summary>
+    public static HostApplicationBuilderSettings BuilderSettings(string[] args)
+    {
+        var configuration = new ConfigurationManager();
+        configuration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
+        return new HostApplicationBuilderSettings { Args = args, Configuration = configuration };
+    }
+
+    /// <summary>
     /// Reads and checks the options, adds logging and the node to <paramref name="builder"/>: the exit code when the host
     /// should stop here (<c>--print-public-key</c>, invalid options), else null.
     /// </summary>
