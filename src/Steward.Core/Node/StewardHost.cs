@@ -56,7 +56,16 @@ public sealed class StewardHost(string name, string defaultNodeName)
     public int? Configure(IHostApplicationBuilder builder, string[] args, out StewardOptions options)
     {
         builder.Configuration.AddCommandLine(args, StewardCommandLine.Switches.ToDictionary());
-        options = StewardConfiguration.Read(builder.Configuration, defaultNodeName);
+        try
+        {
+            options = StewardConfiguration.Read(builder.Configuration, defaultNodeName);
+        }
+        catch (InvalidOperationException e)   // a value of the wrong type: the binder names the key and the value
+        {
+            options = new StewardOptions();
+            Console.Error.WriteLine($"{name}: invalid configuration: {e.Message}");
+            return 2;
+        }
         if (StewardCommandLine.WantsPublicKey(args)) return NodeKeyCommand.Print(options);
         if (options.Problems() is [var first, ..])
         {
