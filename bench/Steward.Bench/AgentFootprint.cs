@@ -26,7 +26,7 @@ internal static class AgentFootprint
     public const int Starts = 5;
 
     public sealed record Result(
-        string Agent, string Files, long SizeBytes, IReadOnlyList<double> StartToHelloMs, long IdleRssKiB, double IdleCpuSeconds,
+        string Agent, string Files, long SizeBytes, IReadOnlyList<double> StartToHelloMs, long IdleRssKiB, long IdleAnonymousKiB, double IdleCpuSeconds,
         long AfterCommandsRssKiB, long PeakRssKiB, double CommandsSeconds);
 
     /// <summary>The agent's build output: what <c>dotnet Steward.Agent.dll</c> needs beside the .NET runtime.</summary>
@@ -68,7 +68,7 @@ internal static class AgentFootprint
         TestFleet.EnrollFolder(name, data);   // its key is made here, before any clock starts
         string[] args = ["--node", name, "--broker", brokerUrl, "--data", data, "--central", central.NodeName];
         var helloMs = new List<double>();
-        long idleRss, afterRss, peakRss;
+        long idleRss, idleAnonymous, afterRss, peakRss;
         double idleCpu, commandsSeconds;
 
         var launched = DateTime.UtcNow;
@@ -76,7 +76,7 @@ internal static class AgentFootprint
         {
             helloMs.Add(await StartToHelloAsync(central, name, launched));
             await Task.Delay(idle);
-            (idleRss, idleCpu) = (ProcFs.RssKiB(first.Id), ProcFs.CpuSeconds(first.Id));
+            (idleRss, idleAnonymous, idleCpu) = (ProcFs.RssKiB(first.Id), ProcFs.AnonymousRssKiB(first.Id), ProcFs.CpuSeconds(first.Id));
             var clock = Stopwatch.StartNew();
             await HandleCommandsAsync(central, finished, name);
             commandsSeconds = clock.Elapsed.TotalSeconds;
@@ -90,8 +90,8 @@ internal static class AgentFootprint
             helloMs.Add(await StartToHelloAsync(central, name, launched));
             await again.StopAsync();
         }
-        Console.WriteLine($"{agent}: start → hello {string.Join(", ", helloMs.Select(ms => $"{ms:F0}"))} ms; idle RSS {idleRss / 1024} MiB; after {Commands} commands {afterRss / 1024} MiB (peak {peakRss / 1024}) in {commandsSeconds:F1} s");
-        return new Result(agent, files, size, helloMs, idleRss, idleCpu, afterRss, peakRss, commandsSeconds);
+        Console.WriteLine($"{agent}: start → hello {string.Join(", ", helloMs.Select(ms => $"{ms:F0}"))} ms; idle RSS {idleRss / 1024} MiB ({idleAnonymous / 1024} MiB its own); after {Commands} commands {afterRss / 1024} MiB (peak {peakRss / 1024}) in {commandsSeconds:F1} s");
+        return new Result(agent, files, size, helloMs, idleRss, idleAnonymous, idleCpu, afterRss, peakRss, commandsSeconds);
     }
 
     /// <summary>When central stored the agent's first hello since <paramref name="launched"/> (its row's last-seen time), in ms after it.</summary>
@@ -129,11 +129,11 @@ internal static class AgentFootprint
         text.AppendLine(CultureInfo.InvariantCulture, $"- date: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}; load average (1, 5, 15 min) at start: {loadAtStart}, at end: {Report.LoadAverage()}");
         text.AppendLine($"- command: `{HostProcess.AotAgentBuild.Split(" (")[0]}`, then `dotnet run -c Release --project bench/Steward.Bench -- --only none {Option}`");
         text.AppendLine($"- both against one central (a node in the benchmark's process) and one nats-server on 127.0.0.1, one after the other; MB = 10⁶ bytes. Start → hello: from just before the process is started until the time central wrote on the node's row when it stored the hello, {Starts} starts (the first on a new data folder). RSS is VmRSS; after the idle 30 s, {Commands:N0} `REQCliCommand [\"echo\",\"hi\"]` from central, {InFlight} in flight, each until its reply was recorded.").AppendLine();
-        text.AppendLine("| agent | on disk | size MB | start → hello ms, median (each) | idle RSS MB, 30 s connected | CPU-s by then | RSS MB after 1,000 commands | peak RSS MB | 1,000 commands s |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| agent | on disk | size MB | start → hello ms, median (each) | idle RSS MB, 30 s connected | of it, its own (RssAnon) MB | CPU-s by then | RSS MB after 1,000 commands | peak RSS MB | 1,000 commands s |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Agent} | {r.Files} | {Mb(r.SizeBytes):F1} | {Median(r.StartToHelloMs):F0} ({string.Join(", ", r.StartToHelloMs.Select(ms => ms.ToString("F0", CultureInfo.InvariantCulture)))}) | {Mb(r.IdleRssKiB * 1024):F1} | {r.IdleCpuSeconds:F2} | {Mb(r.AfterCommandsRssKiB * 1024):F1} | {Mb(r.PeakRssKiB * 1024):F1} | {r.CommandsSeconds:F1} |");
+                $"| {r.Agent} | {r.Files} | {Mb(r.SizeBytes):F1} | {Median(r.StartToHelloMs):F0} ({string.Join(", ", r.StartToHelloMs.Select(ms => ms.ToString("F0", CultureInfo.InvariantCulture)))}) | {Mb(r.IdleRssKiB * 1024):F1} | {Mb(r.IdleAnonymousKiB * 1024):F1} | {r.IdleCpuSeconds:F2} | {Mb(r.AfterCommandsRssKiB * 1024):F1} | {Mb(r.PeakRssKiB * 1024):F1} | {r.CommandsSeconds:F1} |");
         var aot = results[^1];
         text.AppendLine().AppendLine("Targets (issue 13) for the Native AOT agent, from the row above:").AppendLine();
         text.AppendLine("| target | measured | goal | met |");
