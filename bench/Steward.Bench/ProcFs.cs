@@ -16,6 +16,9 @@ internal static class ProcFs
     /// <summary>Resident memory now (VmRSS), in KiB; 0 for a process that is gone.</summary>
     public static long RssKiB(int pid) => Status(pid, "VmRSS:");
 
+    /// <summary>Resident memory now that is the process's own (RssAnon: heaps, stacks, written data), in KiB.</summary>
+    public static long AnonymousRssKiB(int pid) => Status(pid, "RssAnon:");
+
     /// <summary>The most resident memory the process has had (VmHWM), in KiB; 0 for a process that is gone.</summary>
     public static long PeakRssKiB(int pid) => Status(pid, "VmHWM:");
 

@@ -7,7 +7,8 @@ namespace Steward.Bench;
 /// commit, (j) JetStream publish+ack on file storage, (p) starting a process; then Steward's own paths: (b) node-to-node
 /// ACKed delivery with persistence and deduplication, every message and ACK signed and verified; (c) and (r) the
 /// operator's round trip through the gateway, with a process (echo) and with an in-process method (ping); (d) fan-out.
-/// Every row is warmed up first and is the median of three runs. Writes bench/RESULTS.md.
+/// Every row is warmed up first and is the median of three runs. Writes bench/RESULTS.md. With <c>--agents</c>, also the
+/// JIT agent beside the Native AOT agent (<see cref="AgentFootprint"/>), in a section of its own.
 /// </summary>
 public static class Program
 {
@@ -25,6 +26,7 @@ public static class Program
         async Task Measure(string scenario, string name, int inFlight, int ops, Func<Task> operation) =>
             results.Add(await Measurement.RunAsync(scenario, name, inFlight, Ops(ops), warmUp, operation));
         var fanOuts = new List<FanOutResult>();
+        IReadOnlyList<AgentFootprint.Result>? agents = null;
         var notes = new List<string>();
         var broker = new NatsServerFixture();
         await broker.InitializeAsync();
@@ -85,10 +87,20 @@ public static class Program
             var perProcess = int.Parse(args.SkipWhile(a => a != "--sim-per-process").Skip(1).FirstOrDefault() ?? "1000", System.Globalization.CultureInfo.InvariantCulture);
             foreach (var nodes in (args.SkipWhile(a => a != "--fleet").Skip(1).FirstOrDefault() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
                 fanOuts.Add(await FanOut.RunFleetAsync(int.Parse(nodes, System.Globalization.CultureInfo.InvariantCulture), perProcess, args.Contains("--key-change")));
+            // --agents: the JIT agent beside the Native AOT agent (issue 13), each a process of its own.
+            if (args.Contains(AgentFootprint.Option)) agents = await AgentFootprint.RunAsync(broker.Url, idle: TimeSpan.FromSeconds(30));
         }
         finally
         {
             await broker.DisposeAsync();
+        }
+        if (agents is not null)
+        {
+            var section = AgentFootprint.Markdown(agents, loadAtStart);
+            Console.WriteLine();
+            Console.WriteLine(section);
+            if (!args.Contains("--no-write"))
+                await Report.WriteAsync(Path.Combine(RepositoryRoot.Path, "bench", "RESULTS.md"), section, Report.AgentsBegin, Report.AgentsEnd);
         }
         var report = Report.Markdown(results, fanOuts, notes, warmUp, loadAtStart);
         Console.WriteLine();

@@ -10,14 +10,21 @@ internal static class Report
     private const string Begin = "<!-- round 2 results:begin (written by bench/Steward.Bench) -->";
     private const string End = "<!-- round 2 results:end -->";
 
-    /// <summary>Replaces the generated part of the results file and keeps the hand-written analysis around it.</summary>
-    public static async Task WriteAsync(string path, string table)
+    /// <summary>The markers of the agents' section (issue 13), written by <c>--agents</c>.</summary>
+    public const string AgentsBegin = "<!-- issue 13 agents:begin (written by bench/Steward.Bench --agents) -->";
+    public const string AgentsEnd = "<!-- issue 13 agents:end -->";
+
+    /// <summary>
+    /// Replaces the generated part of the results file between <paramref name="begin"/> and <paramref name="end"/> (the
+    /// round 2 results by default) and keeps the hand-written analysis around it; a part not there yet goes first.
+    /// </summary>
+    public static async Task WriteAsync(string path, string table, string begin = Begin, string end = End)
     {
         var existing = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
-        var (begin, end) = (existing.IndexOf(Begin, StringComparison.Ordinal), existing.IndexOf(End, StringComparison.Ordinal));
-        var generated = $"{Begin}\n{table}{End}";
-        await File.WriteAllTextAsync(path, begin >= 0 && end > begin
-            ? existing[..begin] + generated + existing[(end + End.Length)..]
+        var (from, to) = (existing.IndexOf(begin, StringComparison.Ordinal), existing.IndexOf(end, StringComparison.Ordinal));
+        var generated = $"{begin}\n{table}{end}";
+        await File.WriteAllTextAsync(path, from >= 0 && to > from
+            ? existing[..from] + generated + existing[(to + end.Length)..]
             : $"{generated}\n\n{existing}");
     }
 

@@ -15,7 +15,7 @@ public static class Program
         var host = new StewardHost("Steward.Agent", defaultNodeName: "");
         if (host.CheckCommandLine(args, extraSwitches: "") is { } stop) return stop;
 
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = Host.CreateApplicationBuilder(StewardHost.BuilderSettings(args));
         if (host.Configure(builder, args, out _) is { } stopped) return stopped;
         builder.Services.AddSystemd();   // nothing changes unless systemd started the agent (NOTIFY_SOCKET)
         builder.Services.AddHostedService<StartupFolder>();
@@ -23,6 +23,10 @@ public static class Program
         builder.Services.AddHostedService<SocketInput>();
         using var app = builder.Build();
         var inputs = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
+        // Once the node listens, a compacting collection gives back what starting took (configuration, services, the first
+        // connect): an idle agent allocates too little to trigger one for hours, and would hold those megabytes meanwhile.
+        _ = app.Services.GetRequiredService<NodeRuntime>().Receiving.ContinueWith(
+            _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true), TaskScheduler.Default);
         // A crashed input stops the host (the .NET default); say so in the exit code, so a service manager restarts it.
         return await host.RunAsync(app, () => inputs.Any(s => s.ExecuteTask is { IsFaulted: true }) ? 1 : 0);
     }

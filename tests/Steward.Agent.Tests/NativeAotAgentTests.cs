@@ -98,6 +98,7 @@ public sealed class NativeAotAgentTests(NatsServerFixture broker)
     [Theory]
     [InlineData("--node ship.1", "NodeName")]
     [InlineData("--Steward:DefaultRetries=-1", "DefaultRetries")]
+    [InlineData("--Steward:DefaultRetries=three", "Steward:DefaultRetries")]
     [InlineData("--Serilog:MinimumLevel:Default=Loud", "Serilog:MinimumLevel:Default")]
     public async Task A_bad_setting_stops_it_with_one_line_naming_the_setting_and_exit_code_2(string setting, string named)
     {

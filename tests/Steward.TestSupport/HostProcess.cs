@@ -5,7 +5,8 @@ namespace Steward.TestSupport;
 
 /// <summary>
 /// A Steward host as a real process, as an operator runs it: <c>dotnet Steward.Agent.dll ...</c> for a host named by its
-/// assembly, or a native executable given by its path (<see cref="AotAgent"/>).
+/// assembly (in the test's folder) or given as the path of its <c>.dll</c>, or a native executable given by its path
+/// (<see cref="AotAgent"/>).
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
@@ -15,8 +16,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     private HostProcess(string host, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(Path.IsPathRooted(host) ? host : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (!Path.IsPathRooted(host)) start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, $"{host}.dll"));
+        var native = Path.IsPathRooted(host) && !host.EndsWith(".dll", StringComparison.Ordinal);
+        var start = new ProcessStartInfo(native ? host : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (!native) start.ArgumentList.Add(Path.IsPathRooted(host) ? host : Path.Combine(AppContext.BaseDirectory, $"{host}.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         // A host in the test fleet: its key is enrolled with the in-process nodes, and it trusts every key known now.
         if (ValueOf(args, "--data") is { } data)

@@ -38,13 +38,34 @@ public sealed class StewardHost(string name, string defaultNodeName)
     }
 
     /// <summary>
+    /// A host builder's settings for <paramref name="args"/>: appsettings.json is read at start and not watched. Watching
+    /// it puts an inotify watch on every folder below the working directory (all of <c>/</c> under systemd): the agent
+    /// walked the whole tree at start and held megabytes for the watches.
+    /// </summary>
+    public static HostApplicationBuilderSettings BuilderSettings(string[] args)
+    {
+        var configuration = new ConfigurationManager();
+        configuration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
+        return new HostApplicationBuilderSettings { Args = args, Configuration = configuration };
+    }
+
+    /// <summary>
     /// Reads and checks the options, adds logging and the node to <paramref name="builder"/>: the exit code when the host
     /// should stop here (<c>--print-public-key</c>, invalid options), else null.
     /// </summary>
     public int? Configure(IHostApplicationBuilder builder, string[] args, out StewardOptions options)
     {
         builder.Configuration.AddCommandLine(args, StewardCommandLine.Switches.ToDictionary());
-        options = StewardConfiguration.Read(builder.Configuration, defaultNodeName);
+        try
+        {
+            options = StewardConfiguration.Read(builder.Configuration, defaultNodeName);
+        }
+        catch (InvalidOperationException e)   // a value of the wrong type: the binder names the key and the value
+        {
+            options = new StewardOptions();
+            Console.Error.WriteLine($"{name}: invalid configuration: {e.Message}");
+            return 2;
+        }
         if (StewardCommandLine.WantsPublicKey(args)) return NodeKeyCommand.Print(options);
         if (options.Problems() is [var first, ..])
         {
