@@ -9,7 +9,9 @@ namespace Steward.Core.State;
 /// </summary>
 internal static class Schema
 {
-    public const string Create = """
+    public const string Create = Core + Fleet + Copies;
+
+    private const string Core = """
         CREATE TABLE "Errors" (
             "Seq" INTEGER NOT NULL CONSTRAINT "PK_Errors" PRIMARY KEY AUTOINCREMENT,
             "At" TEXT NOT NULL,
@@ -79,6 +81,14 @@ internal static class Schema
             "Last" INTEGER NOT NULL
         );
 
+        CREATE INDEX "IX_Events_MessageId_Seq" ON "Events" ("MessageId", "Seq");
+        CREATE INDEX "IX_Inbound_State" ON "Inbound" ("State");
+        CREATE INDEX "IX_Outbound_BatchId" ON "Outbound" ("BatchId");
+        CREATE INDEX "IX_Outbound_State" ON "Outbound" ("State");
+        """;
+
+    /// <summary>The fan-outs and the labels operators set (version 7; <see cref="SqliteFile"/> adds them to older files).</summary>
+    public const string Fleet = """
         CREATE TABLE "NodeLabels" (
             "Name" TEXT NOT NULL CONSTRAINT "PK_NodeLabels" PRIMARY KEY,
             "Labels" TEXT NOT NULL,
@@ -106,6 +116,11 @@ internal static class Schema
             "UpdatedAt" TEXT NOT NULL
         );
 
+        CREATE INDEX "IX_Batches_RolloutState" ON "Batches" ("RolloutState");
+        """;
+
+    /// <summary>The copies a node sends and receives (version 8).</summary>
+    public const string Copies = """
         CREATE TABLE "CopiesIn" (
             "FromNode" TEXT NOT NULL, "CopyId" INTEGER NOT NULL, "Path" TEXT NOT NULL, "TempPath" TEXT NOT NULL, "Size" INTEGER NOT NULL,
             "Chunks" INTEGER NOT NULL, "Sha256" TEXT NOT NULL, "State" TEXT NOT NULL, "Error" TEXT NULL, "CreatedAt" TEXT NOT NULL,
@@ -124,11 +139,6 @@ internal static class Schema
             "CopyId" INTEGER NOT NULL, "Chunk" INTEGER NOT NULL, "MessageId" INTEGER NOT NULL,
             CONSTRAINT "PK_CopyOutChunks" PRIMARY KEY ("CopyId", "Chunk"));
 
-        CREATE INDEX "IX_Batches_RolloutState" ON "Batches" ("RolloutState");
         CREATE UNIQUE INDEX "IX_CopiesOut_FromNode_MessageId" ON "CopiesOut" ("FromNode", "MessageId");
-        CREATE INDEX "IX_Events_MessageId_Seq" ON "Events" ("MessageId", "Seq");
-        CREATE INDEX "IX_Inbound_State" ON "Inbound" ("State");
-        CREATE INDEX "IX_Outbound_BatchId" ON "Outbound" ("BatchId");
-        CREATE INDEX "IX_Outbound_State" ON "Outbound" ("State");
         """;
 }

@@ -32,56 +32,14 @@ internal static class SqliteFile
     {
         [4] = """ALTER TABLE "Inbound" ADD COLUMN "AppendFrom" INTEGER NULL""",
         [5] = """ALTER TABLE "Nodes" ADD COLUMN "Labels" TEXT NULL""",
-        // Fleet targeting and rollouts: operators' labels, the batches with what they resolved to, a message's wave and exit code.
+        // Fleet targeting and rollouts: a message's wave and exit code, an event's wave, operators' labels, the batches.
         [6] = """
             ALTER TABLE "Outbound" ADD COLUMN "Wave" INTEGER NULL;
             ALTER TABLE "Outbound" ADD COLUMN "ExitCode" INTEGER NULL;
             ALTER TABLE "Events" ADD COLUMN "Wave" INTEGER NULL;
-            CREATE TABLE "NodeLabels" (
-                "Name" TEXT NOT NULL CONSTRAINT "PK_NodeLabels" PRIMARY KEY,
-                "Labels" TEXT NOT NULL,
-                "SetBy" TEXT NULL,
-                "SetAt" TEXT NOT NULL
-            );
-            CREATE TABLE "Batches" (
-                "Id" INTEGER NOT NULL CONSTRAINT "PK_Batches" PRIMARY KEY,
-                "Selector" TEXT NULL,
-                "Targets" TEXT NOT NULL,
-                "OnlyOnline" INTEGER NOT NULL,
-                "Nodes" TEXT NOT NULL,
-                "RolloutState" TEXT NULL,
-                "MaxConcurrency" TEXT NULL,
-                "Concurrency" INTEGER NULL,
-                "MaxErrors" TEXT NULL,
-                "ErrorLimit" INTEGER NULL,
-                "BatchSleepSeconds" INTEGER NOT NULL,
-                "Wave" INTEGER NOT NULL,
-                "Errors" INTEGER NOT NULL,
-                "StopReason" TEXT NULL,
-                "NextWaveAt" TEXT NULL,
-                "CreatedAt" TEXT NOT NULL,
-                "UpdatedAt" TEXT NOT NULL
-            );
-            CREATE INDEX "IX_Batches_RolloutState" ON "Batches" ("RolloutState");
-            """,
-        // The copies (REQCopyFileFrom, REQCopyFileTo): EF Core's own tables for them, as EnsureCreated makes them.
-        [7] = """
-            CREATE TABLE "CopiesIn" (
-                "FromNode" TEXT NOT NULL, "CopyId" INTEGER NOT NULL, "Path" TEXT NOT NULL, "TempPath" TEXT NOT NULL, "Size" INTEGER NOT NULL,
-                "Chunks" INTEGER NOT NULL, "Sha256" TEXT NOT NULL, "State" TEXT NOT NULL, "Error" TEXT NULL, "CreatedAt" TEXT NOT NULL,
-                "FinishedAt" TEXT NULL, CONSTRAINT "PK_CopiesIn" PRIMARY KEY ("FromNode", "CopyId"));
-            CREATE TABLE "CopiesOut" (
-                "CopyId" INTEGER NOT NULL CONSTRAINT "PK_CopiesOut" PRIMARY KEY, "FromNode" TEXT NOT NULL, "MessageId" INTEGER NOT NULL,
-                "ToNode" TEXT NOT NULL, "Size" INTEGER NOT NULL, "ChunkBytes" INTEGER NOT NULL, "Chunks" INTEGER NOT NULL, "Sha256" TEXT NOT NULL,
-                "CreatedAt" TEXT NOT NULL);
-            CREATE TABLE "CopyInChunks" (
-                "FromNode" TEXT NOT NULL, "CopyId" INTEGER NOT NULL, "Chunk" INTEGER NOT NULL, "MessageId" INTEGER NOT NULL, "Writes" INTEGER NOT NULL,
-                "WrittenAt" TEXT NULL, CONSTRAINT "PK_CopyInChunks" PRIMARY KEY ("FromNode", "CopyId", "Chunk"));
-            CREATE TABLE "CopyOutChunks" (
-                "CopyId" INTEGER NOT NULL, "Chunk" INTEGER NOT NULL, "MessageId" INTEGER NOT NULL,
-                CONSTRAINT "PK_CopyOutChunks" PRIMARY KEY ("CopyId", "Chunk"));
-            CREATE UNIQUE INDEX "IX_CopiesOut_FromNode_MessageId" ON "CopiesOut" ("FromNode", "MessageId");
-            """,
+            """ + Schema.Fleet,
+        // The copies (REQCopyFileFrom, REQCopyFileTo).
+        [7] = Schema.Copies,
     };
 
     /// <summary>
