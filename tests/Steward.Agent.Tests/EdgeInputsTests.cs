@@ -22,7 +22,8 @@ public sealed class EdgeInputsTests(NatsServerFixture broker)
             $$"""{"toNode":"{{central.NodeName}}","method":"REQToFileAppend","directory":"notes","fileName":"from-ship.txt","data":"{{Convert.ToBase64String("dropped in the inbox\n"u8)}}"}""");
 
         var file = Path.Combine(central.Context.FilesFolder, "notes", agent.NodeName, "from-ship.txt");
-        await Until.TrueAsync("central has the file", () => File.Exists(file));
+        // The append creates the file before it commits where it starts, and writes only then: wait for the bytes.
+        await Until.TrueAsync("central's file has the line", () => File.Exists(file) && new FileInfo(file).Length > 0);
         Assert.Equal("dropped in the inbox\n", await File.ReadAllTextAsync(file));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(data, "inbox")));
     }
