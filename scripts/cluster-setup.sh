@@ -7,7 +7,7 @@
 #   - central and the agents <hub agent>... on the hub; ship1 and ship2 (the nodes nats/leaf-site.conf names) on the site.
 # Only keys, passwords, addresses and certificate paths are changed in the two files (each change fails when its text
 # is not there), as the tests run them (LeafSiteTests). Everything else comes from scripts/secure-setup.sh.
-# Usage: cluster-setup.sh <folder> <central> <hub agent>...
+# Usage: [STEWARD_OWNER=user:group] cluster-setup.sh <folder> <central> <hub agent>...
 set -euo pipefail
 [ $# -ge 3 ] || { echo "usage: $0 <folder> <central> <hub agent>..." >&2; exit 2; }
 root=$(mkdir -p "$1" && cd "$1" && pwd)
@@ -74,5 +74,10 @@ leaf_urls=()
 for hub in "${hubs[@]}"; do leaf_urls+=("\"nats-leaf://site1:$site_password@$hub:7422\""); done
 replace "$conf" 'url: "nats-leaf://site1:site1-secret@127.0.0.1:7422"' "urls: [$(IFS=,; echo "${leaf_urls[*]}")]"
 grep -qF "$(key ship1)" "$conf" && grep -qF "$(key ship2)" "$conf" || { echo "$conf: the site's keys were not set" >&2; exit 1; }
+
+# STEWARD_OWNER (user:group): who runs the hosts, when not the user running this (the container images' app user).
+if [ -n "${STEWARD_OWNER:-}" ]; then
+  for node in "$central" "${hub_agents[@]}" "${site_agents[@]}"; do chown -R "$STEWARD_OWNER" "$root/$node"; done
+fi
 
 echo "$root"

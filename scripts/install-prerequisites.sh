@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Steward needs beside the .NET SDK when it is missing (Debian packages): nats-server, and for the
-# tests npm (the OpenAPI linter, the browser driver), Chromium (the Swagger UI test), systemd-analyze, and what the
-# Native AOT agent is built with: clang and zlib (the native compiler and linker), and SQLite's static library, which is
+# tests npm (the OpenAPI linter, the browser driver), Chromium (the Swagger UI test), systemd-analyze, docker-compose,
+# and what the Native AOT agent is built with: clang and zlib (the native compiler and linker), and SQLite's static library, which is
 # linked into it.
 set -euo pipefail
 missing=()
@@ -10,6 +10,8 @@ command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missin
 [ "${1:-}" = "--run-only" ] || [ -x /usr/bin/chromium ] || missing+=(chromium)
 # systemd-analyze checks the agent's unit (scripts/install-agent.sh); nothing here needs systemd running.
 [ "${1:-}" = "--run-only" ] || command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+# docker-compose checks docker-compose.yml (config -q); it needs no Docker engine for that.
+[ "${1:-}" = "--run-only" ] || command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 [ "${1:-}" = "--run-only" ] || command -v clang >/dev/null 2>&1 || missing+=(clang)
 [ "${1:-}" = "--run-only" ] || [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ "${1:-}" = "--run-only" ] || [ -e /usr/lib/x86_64-linux-gnu/libsqlite3.a ] || missing+=(libsqlite3-dev)

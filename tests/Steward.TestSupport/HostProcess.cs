@@ -14,14 +14,15 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private HostProcess(string host, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
+    private HostProcess(string host, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, string? folder = null)
     {
         var native = Path.IsPathRooted(host) && !host.EndsWith(".dll", StringComparison.Ordinal);
         var start = new ProcessStartInfo(native ? host : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         if (!native) start.ArgumentList.Add(Path.IsPathRooted(host) ? host : Path.Combine(AppContext.BaseDirectory, $"{host}.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        if (folder is not null) start.WorkingDirectory = folder;
         // A host in the test fleet: its key is enrolled with the in-process nodes, and it trusts every key known now.
-        if (ValueOf(args, "--data") is { } data)
+        else if (ValueOf(args, "--data") is { } data)
         {
             var name = ValueOf(args, "--node") ?? (host == Gateway ? "central" : "");
             TestFleet.EnrollFolder(name, data);
@@ -64,22 +65,40 @@ public sealed class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> StartAsync(string host, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var process = Launch(host, args, environment);
+        return await process.WaitUntilStartedAsync(host, args);
+    }
+
+    private async Task<HostProcess> WaitUntilStartedAsync(string host, string[] args)
+    {
         try
         {
-            await process._started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await _started.Task.WaitAsync(TimeSpan.FromSeconds(30));
             if (args.SkipWhile(a => a != "--urls").Skip(1).FirstOrDefault() is { } url) await WaitUntilListeningAsync(url);
-            return process;
+            return this;
         }
         catch (TimeoutException e)
         {
-            await process.DisposeAsync();   // never leave a half-started host running
-            throw new TimeoutException($"{host} did not start ({e.Message}); its output:\n{process.Output}", e);
+            await DisposeAsync();   // never leave a half-started host running
+            throw new TimeoutException($"{host} did not start ({e.Message}); its output:\n{Output}", e);
         }
         catch
         {
-            await process.DisposeAsync();
+            await DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts the host as a container image does: in <paramref name="folder"/>, outside the test fleet, so that it knows
+    /// only what that folder's appsettings.json and <paramref name="args"/> tell it.
+    /// </summary>
+    public static async Task<HostProcess> StartInFolderAsync(string host, string folder, params string[] args)
+    {
+        var process = new HostProcess(host, args, new Dictionary<string, string>(), folder);
+        process._process.Start();
+        process._process.BeginOutputReadLine();
+        process._process.BeginErrorReadLine();
+        return await process.WaitUntilStartedAsync(host, args);
     }
 
     /// <summary>The node may be up before the web server listens: wait until it answers at all.</summary>
