@@ -1,0 +1,29 @@
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using Steward.Core.Telemetry;
+using Steward.Gateway.Auth;
+
+namespace Steward.Gateway.Hosting;
+
+/// <summary>
+/// <c>GET /metrics</c>: the node's instruments (docs/metrics.md) in Prometheus's text format, by OpenTelemetry's
+/// Prometheus exporter. It needs an operator token (any role), like every other call but <c>/healthz</c>: the metrics
+/// name the methods run and the size of the fleet, and a gateway may listen beyond a trusted network. Prometheus sends
+/// one with <c>authorization: {credentials_file: ...}</c>; a <c>read</c> operator of its own is enough.
+/// </summary>
+internal static class GatewayMetrics
+{
+    public const string Path = "/metrics";
+
+    public static IServiceCollection AddGatewayMetrics(this IServiceCollection services)
+    {
+        services.ExportOnlyThisHostsNode();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(MetricsHosting.Meters).AddPrometheusExporter());
+        // Every scrape reads the instruments afresh: the exporter's default caches an answer for 300 ms.
+        services.Configure<PrometheusAspNetCoreOptions>(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+        return services;
+    }
+
+    public static void MapGatewayMetrics(this IEndpointRouteBuilder app) =>
+        app.MapPrometheusScrapingEndpoint(Path).RequireAuthorization(OperatorRoles.Read);
+}
