@@ -2,7 +2,7 @@
 # Installs what Steward needs beside the .NET SDK when it is missing (Debian packages): nats-server, and for the
 # tests npm (the OpenAPI linter, the browser driver), Chromium (the Swagger UI test), systemd-analyze, and what the
 # Native AOT agent is built with: clang and zlib (the native compiler and linker), and SQLite's static library, which is
-# linked into it.
+# linked into it; and Prometheus's own Python client, whose text-format parser reads the gateway's /metrics in the tests.
 set -euo pipefail
 missing=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
@@ -13,6 +13,7 @@ command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missin
 [ "${1:-}" = "--run-only" ] || command -v clang >/dev/null 2>&1 || missing+=(clang)
 [ "${1:-}" = "--run-only" ] || [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ "${1:-}" = "--run-only" ] || [ -e /usr/lib/x86_64-linux-gnu/libsqlite3.a ] || missing+=(libsqlite3-dev)
+[ "${1:-}" = "--run-only" ] || /usr/bin/python3 -c 'import prometheus_client.parser' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -1,24 +1,26 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.Metrics;
+using OpenTelemetry.Metrics;
 
 namespace Steward.Core.Telemetry;
 
 /// <summary>What both hosts' metrics set-ups share (the gateway's <c>AddGatewayMetrics</c>, the agent's <c>AddAgentMetrics</c>).</summary>
 public static class MetricsHosting
 {
-    /// <summary>The name OpenTelemetry's listener has among the host's metrics listeners.</summary>
-    private const string OpenTelemetryListener = "OpenTelemetry";
-
     /// <summary>
-    /// The meters a host exports: its node's, and the runtime's own (<c>System.Runtime</c>: GC, memory, CPU, thread pool).
+    /// Exports the host's node's instruments and the runtime's own (<c>System.Runtime</c>: GC, memory, CPU, thread pool),
+    /// with <paramref name="exporter"/>. Another node in the same process (the tests run many) has a meter of the same
+    /// name but not made by this host's <see cref="IMeterFactory"/>: it is dropped, so one node's counts never show in
+    /// another's scrape.
     /// </summary>
-    public static readonly string[] Meters = [StewardMetrics.MeterName, "System.Runtime"];
-
-    /// <summary>
-    /// Exports only the host's own node's instruments: a node made outside this host (another in the same process, as in
-    /// the tests) makes its meter without the host's factory, and is left out rather than counted in.
-    /// </summary>
-    public static IServiceCollection ExportOnlyThisHostsNode(this IServiceCollection services) =>
-        services.AddMetrics(metrics => metrics.DisableMetrics(StewardMetrics.MeterName, instrumentName: null, OpenTelemetryListener, MeterScope.Global));
+    public static IServiceCollection AddStewardMetrics(this IServiceCollection services, Action<MeterProviderBuilder> exporter)
+    {
+        services.AddOpenTelemetry().WithMetrics(metrics => exporter(metrics.AddMeter(StewardMetrics.MeterName, "System.Runtime")));
+        return services.ConfigureOpenTelemetryMeterProvider((provider, metrics) =>
+        {
+            var hosts = provider.GetService<IMeterFactory>();
+            metrics.AddView(instrument =>
+                instrument.Meter.Name == StewardMetrics.MeterName && instrument.Meter.Scope != hosts ? MetricStreamConfiguration.Drop : null);
+        });
+    }
 }

@@ -17,8 +17,7 @@ internal static class GatewayMetrics
 
     public static IServiceCollection AddGatewayMetrics(this IServiceCollection services)
     {
-        services.ExportOnlyThisHostsNode();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(MetricsHosting.Meters).AddPrometheusExporter());
+        services.AddStewardMetrics(metrics => metrics.AddPrometheusExporter());
         // Every scrape reads the instruments afresh: the exporter's default caches an answer for 300 ms.
         services.Configure<PrometheusAspNetCoreOptions>(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
         return services;
