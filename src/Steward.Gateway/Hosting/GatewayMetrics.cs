@@ -1,3 +1,4 @@
+using Microsoft.OpenApi;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using Steward.Core.Telemetry;
@@ -25,4 +26,40 @@ internal static class GatewayMetrics
 
     public static void MapGatewayMetrics(this IEndpointRouteBuilder app) =>
         app.MapPrometheusScrapingEndpoint(Path).RequireAuthorization(OperatorRoles.Read);
+
+    /// <summary>The exporter's endpoint is a bare request delegate, which the document generator does not see: described here.</summary>
+    public static void Describe(Microsoft.OpenApi.OpenApiDocument document)
+    {
+        document.Paths ??= [];
+        document.Paths.Add(Path, new OpenApiPathItem
+        {
+            Operations = new()
+            {
+                [HttpMethod.Get] = new OpenApiOperation
+                {
+                    Tags = new HashSet<OpenApiTagReference> { new(Tag, document) },
+                    Summary = "The gateway's metrics in Prometheus's text format (docs/metrics.md): messages by method and final state, delivery latency, retries, refusals, nodes online, SQLite commits, open event streams",
+                    OperationId = "GetMetrics",
+                    Responses = new OpenApiResponses
+                    {
+                        ["200"] = new OpenApiResponse
+                        {
+                            Description = "OK",
+                            Content = new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                        },
+                        ["401"] = new OpenApiResponse
+                        {
+                            Description = "Unauthorized",
+                            Content = new Dictionary<string, OpenApiMediaType>
+                            {
+                                ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", document) },
+                            },
+                        },
+                    },
+                },
+            },
+        });
+    }
+
+    public const string Tag = "Metrics";
 }
