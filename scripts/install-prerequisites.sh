@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Steward needs beside the .NET SDK when it is missing (Debian packages): nats-server, and for the
 # tests npm (the OpenAPI linter, the browser driver), Chromium (the Swagger UI test), systemd-analyze, docker-compose,
-# and what the Native AOT agent is built with: clang and zlib (the native compiler and linker), and SQLite's static library, which is
-# linked into it.
+# Prometheus's own Python client (its text-format parser reads /metrics in the tests), and what the Native AOT agent is
+# built with: clang and zlib (the native compiler and linker), and SQLite's static library, which is linked into it.
 set -euo pipefail
 missing=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
@@ -15,6 +15,7 @@ command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missin
 [ "${1:-}" = "--run-only" ] || command -v clang >/dev/null 2>&1 || missing+=(clang)
 [ "${1:-}" = "--run-only" ] || [ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 [ "${1:-}" = "--run-only" ] || [ -e /usr/lib/x86_64-linux-gnu/libsqlite3.a ] || missing+=(libsqlite3-dev)
+[ "${1:-}" = "--run-only" ] || /usr/bin/python3 -c 'import prometheus_client.parser' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -16,11 +16,12 @@ public static class Program
         if (host.CheckCommandLine(args, extraSwitches: "") is { } stop) return stop;
 
         var builder = Host.CreateApplicationBuilder(StewardHost.BuilderSettings(args));
-        if (host.Configure(builder, args, out _) is { } stopped) return stopped;
+        if (host.Configure(builder, args, out var options) is { } stopped) return stopped;
         builder.Services.AddSystemd();   // nothing changes unless systemd started the agent (NOTIFY_SOCKET)
         builder.Services.AddHostedService<StartupFolder>();
         builder.Services.AddHostedService<InboxFolder>();
         builder.Services.AddHostedService<SocketInput>();
+        builder.Services.AddAgentMetrics(options);
         using var app = builder.Build();
         var inputs = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
         // Once the node listens, a compacting collection gives back what starting took (configuration, services, the first

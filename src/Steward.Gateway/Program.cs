@@ -30,6 +30,7 @@ builder.Services.AddSingleton(sp => Operators.Load(options, sp.GetRequiredServic
 builder.Services.AddAuthentication(BearerTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
 builder.Services.AddAuthorization(OperatorRoles.AddPolicies);
 builder.Services.AddEventStreamLimit(options.MaxEventStreams);
+builder.Services.AddGatewayMetrics();
 builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoleProblemHandler>();
 
 var app = builder.Build();
@@ -61,4 +62,5 @@ app.MapMessageEndpoints();
 app.MapBatchEndpoints();
 app.MapNodeEndpoints();
 app.MapErrorEndpoints();
+app.MapGatewayMetrics();
 return await host.RunAsync(app);

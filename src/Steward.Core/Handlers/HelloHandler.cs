@@ -25,6 +25,7 @@ internal sealed class HelloHandler(NodeStore store, KeyRing keys, TimeProvider t
                 ? JsonSerializer.Serialize(labels.Where(l => Fleet.Labels.IsWord(l.Key) && Fleet.Labels.IsWord(l.Value)).Take(64)
                     .ToDictionary(StringComparer.Ordinal), StewardJson.Default.DictionaryStringString)
                 : null,
+            Metrics = info?.Metrics is { } metrics ? JsonSerializer.Serialize(metrics, StewardJson.Default.HelloMetrics) : null,
         }).ConfigureAwait(false);
         return info?.KeySetVersion is { } held && held != keys.Version
             ? new HandlerResult(null, Send: [KeysUpdateHandler.For(message.FromNode!, keys)])

@@ -5,6 +5,7 @@ using Steward.Core.Messages;
 using Steward.Core.Node;
 using Steward.Core.Outbound;
 using Steward.Core.State;
+using Steward.Core.Telemetry;
 using Steward.Core.Trust;
 
 namespace Steward.Core.Inbound;
@@ -31,7 +32,7 @@ internal sealed partial class Inbox
 
     public Inbox(
         StewardOptions options, NatsConnection nats, NodeStore store, AuditLog audit, HandlerRegistry handlers, ArrivalCheck trust,
-        MessageSigner signer, Outbox outbox, CancellationRegistry<(string, long)> runningMethods, TaskSupervisor tasks, TimeProvider time,
+        MessageSigner signer, Outbox outbox, CancellationRegistry<(string, long)> runningMethods, TaskSupervisor tasks, StewardMetrics metrics, TimeProvider time,
         ILoggerFactory loggers)
     {
         _options = options;
@@ -42,7 +43,7 @@ internal sealed partial class Inbox
         _logger = loggers.CreateLogger<Inbox>();
         _replyStreams = new StreamOrder<(string, long)>(tasks);
         _methods = handlers.Methods;
-        _receiver = new Receiver(options.NodeName, handlers, store, audit, trust, signer, outbox, loggers.CreateLogger<Receiver>());
+        _receiver = new Receiver(options.NodeName, handlers, store, audit, trust, signer, outbox, metrics, loggers.CreateLogger<Receiver>());
         _executor = new Executor(options.NodeName, handlers, store, outbox, runningMethods, time, loggers.CreateLogger<Executor>());
     }
 

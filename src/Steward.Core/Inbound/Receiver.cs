@@ -5,6 +5,7 @@ using Steward.Core.Handlers;
 using Steward.Core.Messages;
 using Steward.Core.State;
 using Steward.Core.Outbound;
+using Steward.Core.Telemetry;
 using Steward.Core.Trust;
 
 namespace Steward.Core.Inbound;
@@ -15,7 +16,8 @@ namespace Steward.Core.Inbound;
 /// rejection, so the sender stops at once; one it does not trust is also reported to central's error log.
 /// </summary>
 internal sealed partial class Receiver(
-    string nodeName, HandlerRegistry handlers, NodeStore store, AuditLog audit, ArrivalCheck trust, MessageSigner signer, Outbox outbox, ILogger logger)
+    string nodeName, HandlerRegistry handlers, NodeStore store, AuditLog audit, ArrivalCheck trust, MessageSigner signer, Outbox outbox, StewardMetrics metrics,
+    ILogger logger)
 {
     /// <summary>
     /// Takes in one message from the wire; gives it back when it is to run now (new, stored and ACKed), with the message
@@ -31,6 +33,7 @@ internal sealed partial class Receiver(
         }
         catch (JsonException e)
         {
+            metrics.Rejected(Refusals.Invalid);
             await AnswerAsync(msg, AckReply.Reject(nodeName, null, $"invalid JSON at {e.Path ?? "$"}: {e.Message}"), ct).ConfigureAwait(false);
             return null;
         }
@@ -39,6 +42,7 @@ internal sealed partial class Receiver(
         if (untrusted is not null)
         {
             Log.Untrusted(logger, message.Id, message.FromNode ?? "?", nodeName, message.Method ?? "?", untrusted);
+            metrics.Rejected(Refusals.Untrusted);
             await AnswerAsync(msg, AckReply.Reject(nodeName, message, untrusted), ct).ConfigureAwait(false);
             // A refused hello comes again every interval; its key waits in GET /nodes instead of filling the error log.
             if (message.Method != Methods.Hello)
@@ -47,9 +51,10 @@ internal sealed partial class Receiver(
             return null;
         }
 
-        if (Refusal(message) is { } reason)
+        if (Refusal(message) is var (reason, kind))
         {
             Log.Refused(logger, message.Id, message.FromNode ?? "?", nodeName, message.Method ?? "?", reason);
+            metrics.Rejected(kind);
             await AnswerAsync(msg, AckReply.Reject(nodeName, message, reason), ct).ConfigureAwait(false);
             return null;
         }
@@ -65,6 +70,7 @@ internal sealed partial class Receiver(
                 ? $"reply {message.ReplySeq} to message {message.PreviousMessage?.Id} already arrived: a replay is refused"
                 : "the origin of this relayed message already arrived in another forward: a replay is refused";
             Log.Untrusted(logger, message.Id, message.FromNode!, nodeName, message.Method!, replay);
+            metrics.Rejected(Refusals.Replay);
             await AnswerAsync(msg, AckReply.Reject(nodeName, message, replay), ct).ConfigureAwait(false);
             return null;
         }
@@ -92,12 +98,13 @@ internal sealed partial class Receiver(
         return await store.AddInboundAsync(message, ct).ConfigureAwait(false) ? Arrival.New : Arrival.Duplicate;
     }
 
-    private string? Refusal(Message message)
+    /// <summary>Why <paramref name="message"/> will not run here, with the reason's kind (<see cref="Refusals"/>); null when it may.</summary>
+    private (string Reason, string Kind)? Refusal(Message message)
     {
         var errors = MessageValidator.ValidateReceived(message);
-        if (errors.Count > 0) return "invalid message: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"));
-        if (message.ToNode != nodeName) return $"message for '{message.ToNode}' arrived at node '{nodeName}'";
-        return handlers.Unavailable(message.Method!, nodeName) ?? handlers.Find(message.Method!)!.Refusal(message);
+        if (errors.Count > 0) return ("invalid message: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")), Refusals.Invalid);
+        if (message.ToNode != nodeName) return ($"message for '{message.ToNode}' arrived at node '{nodeName}'", Refusals.Refused);
+        return (handlers.Unavailable(message.Method!, nodeName) ?? handlers.Find(message.Method!)!.Refusal(message)) is { } reason ? (reason, Refusals.Refused) : null;
     }
 
     /// <summary>

@@ -17,6 +17,7 @@ namespace Steward.Core.Messages;
 [JsonSerializable(typeof(ErrorEntry))]
 [JsonSerializable(typeof(Node.ProcessList))]
 [JsonSerializable(typeof(HelloInfo))]
+[JsonSerializable(typeof(HelloMetrics))]
 [JsonSerializable(typeof(CopyAnswer))]
 [JsonSerializable(typeof(NodeEntry))]
 [JsonSerializable(typeof(Trust.KeySet))]

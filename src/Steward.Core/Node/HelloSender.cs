@@ -4,6 +4,7 @@ using System.Text.Json;
 using NATS.Client.Core;
 using Steward.Core.Messages;
 using Steward.Core.State;
+using Steward.Core.Telemetry;
 using Steward.Core.Trust;
 
 namespace Steward.Core.Node;
@@ -15,7 +16,8 @@ namespace Steward.Core.Node;
 /// <para>It is signed, presents the node's public key (so a node not yet enrolled shows up on central as pending) and
 /// the fingerprint of the key set it holds.</para>
 internal sealed class HelloSender(
-    StewardOptions options, INatsConnection nats, AuditLog audit, MessageSigner signer, string publicKey, KeyRing keys, TimeProvider time)
+    StewardOptions options, INatsConnection nats, AuditLog audit, MessageSigner signer, string publicKey, KeyRing keys, StewardMetrics metrics,
+    TimeProvider time)
 {
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
@@ -29,7 +31,7 @@ internal sealed class HelloSender(
         {
             var info = new HelloInfo(
                 version, RuntimeInformation.OSDescription, RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(), _started,
-                publicKey, keys.Version, labels);
+                publicKey, keys.Version, labels, metrics.Summary());
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var hello = new Message
             {

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,8 @@ public static class NodeServiceCollectionExtensions
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new NodeRuntime(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new NodeRuntime(
+            options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), meters: sp.GetService<IMeterFactory>()));
         services.AddHostedService<NodeHostedService>();
         return services;
     }

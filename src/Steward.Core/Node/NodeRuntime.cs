@@ -1,11 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
+using Steward.Core.Fleet;
 using Steward.Core.Handlers;
 using Steward.Core.Inbound;
 using Steward.Core.Messages;
 using Steward.Core.Outbound;
 using Steward.Core.State;
+using Steward.Core.Telemetry;
 using Steward.Core.Trust;
 
 namespace Steward.Core.Node;
@@ -31,13 +34,19 @@ public sealed partial class NodeRuntime : IAsyncDisposable
     private readonly ILogger _logger;
     private int _disposed;
 
-    public NodeRuntime(StewardOptions options, TimeProvider time, ILoggerFactory loggers, IEnumerable<IMethodHandler>? extraHandlers = null)
+    /// <param name="meters">The host's meter factory, so only the host's exporter sees this node's metrics; null outside a host.</param>
+    public NodeRuntime(
+        StewardOptions options, TimeProvider time, ILoggerFactory loggers, IEnumerable<IMethodHandler>? extraHandlers = null, IMeterFactory? meters = null)
     {
         _options = options;
         _time = time;
         _logger = loggers.CreateLogger<NodeRuntime>();
+        Metrics = new StewardMetrics(meters);
         Context = new NodeContext(options.NodeName, options.ResolvedDataFolder);
-        Store = new NodeStore(Context.DataFolder, options.Durability, time, loggers.CreateLogger<NodeStore>());
+        Store = new NodeStore(Context.DataFolder, options.Durability, time, loggers.CreateLogger<NodeStore>(), Metrics);
+        // Hellos arrive at central: there the gauge counts the nodes GET /nodes shows online.
+        if (options.NodeName == options.CentralNodeName)
+            Metrics.ObserveNodesOnlineWith(() => Store.Reads.NodesSeenSince(time.GetUtcNow().UtcDateTime - NodesOnline.Within(options)));
         _key = NodeKey.LoadOrCreate(Context.DataFolder);
         Keys = new KeyRing(Context.DataFolder, options.NodeName, _key.PublicKey, options.TrustedKeys);
         Rules = new MethodRules(Context.DataFolder, options.CentralNodeName, options.Allow);
@@ -54,10 +63,13 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         var trust = new ArrivalCheck(
             options.NodeName, options.CentralNodeName, Keys, Rules, TimeSpan.FromDays(options.DedupRetentionDays), time, Store.Reads,
             Outbox.MaybeSent, Store.WritesSoFarCommittedAsync);
-        _inbox = new Inbox(options, _nats, Store, _audit, Handlers, trust, _signer, Outbox, _runningMethods, _tasks, time, loggers);
+        _inbox = new Inbox(options, _nats, Store, _audit, Handlers, trust, _signer, Outbox, _runningMethods, _tasks, Metrics, time, loggers);
     }
 
     public string NodeName => _options.NodeName;
+
+    /// <summary>This node's instruments (docs/metrics.md).</summary>
+    public StewardMetrics Metrics { get; }
     public NodeContext Context { get; }
     internal NodeStore Store { get; }
     public HandlerRegistry Handlers { get; }
@@ -112,7 +124,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         _tasks.RunLoop(ErrorReportTask, ReportCrashesAsync);
         _tasks.RunLoop($"rollouts of {NodeName}", Outbox.Rollouts.RunAsync);
         _tasks.RunLoop($"retention of {NodeName}", ForgetOldAsync);
-        if (NodeName != _options.CentralNodeName) _tasks.RunLoop($"hello of {NodeName}", new HelloSender(_options, _nats, _audit, _signer, _key.PublicKey, Keys, _time).RunAsync);
+        if (NodeName != _options.CentralNodeName) _tasks.RunLoop($"hello of {NodeName}", new HelloSender(_options, _nats, _audit, _signer, _key.PublicKey, Keys, Metrics, _time).RunAsync);
     }
 
     public Task<CancelOutcome> CancelAsync(long id, CancellationToken ct) => Outbox.CancelAsync(id, ct);
@@ -171,6 +183,7 @@ public sealed partial class NodeRuntime : IAsyncDisposable
         _http.Dispose();
         await Store.DisposeAsync().ConfigureAwait(false);
         _key.Dispose();
+        Metrics.Dispose();
         Log.Stopped(_logger, NodeName);
     }
 

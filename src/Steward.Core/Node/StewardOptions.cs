@@ -150,6 +150,15 @@ public sealed class StewardOptions
     /// </summary>
     public string Labels { get; set; } = "";
 
+    /// <summary>
+    /// (agent) The port of the agent's Prometheus <c>/metrics</c> (docs/metrics.md); 0, the default, serves none. It needs
+    /// no token: it listens on <see cref="MetricsAddress"/>, the machine itself unless told otherwise.
+    /// </summary>
+    [Range(0, 65535)] public int MetricsPort { get; set; }
+
+    /// <summary>(agent) The IP address <see cref="MetricsPort"/> listens on: <c>127.0.0.1</c> by default; <c>0.0.0.0</c> or <c>::</c> for every interface.</summary>
+    public string MetricsAddress { get; set; } = "127.0.0.1";
+
     /// <summary>The methods this node serves; empty means every method.</summary>
     public string[] Methods { get; set; } = [];
 
@@ -169,6 +178,7 @@ public sealed class StewardOptions
         if (Fleet.Labels.Parse(Labels, out var labelsProblem) is null) problems.Add($"Labels: {labelsProblem}");
         problems.AddRange(CopyToPrefixes.Where(p => !Path.IsPathRooted(p)).Select(p => $"CopyToPrefixes: '{p}' must be an absolute folder path"));
 
+        if (!System.Net.IPAddress.TryParse(MetricsAddress, out _)) problems.Add($"MetricsAddress: '{MetricsAddress}' is not an IP address (127.0.0.1, 0.0.0.0 or :: for every interface)");
         problems.AddRange(BrokerUrls.Problems(Broker));
         problems.AddRange(BrokerFiles.Problems(this));
         if (ApiToken is not null && string.IsNullOrWhiteSpace(ApiToken)) problems.Add("ApiToken: an empty token would lock every operator out; leave it unset to have one made");

@@ -151,9 +151,19 @@ internal sealed class CommittedItems
     public List<(MessageEvent Event, long? BatchId)> Events { get; } = [];
     public List<ErrorEntry> Errors { get; } = [];
 
+    /// <summary>The outbound messages stored and the state moves made, for the node's metrics.</summary>
+    public List<StateMove> Moves { get; } = [];
+
     public void Clear()
     {
         Events.Clear();
         Errors.Clear();
+        Moves.Clear();
     }
 }
+
+/// <summary>
+/// An outbound message stored (<see cref="From"/> null) or moved from one state to another (or to the same one again, as
+/// a retry does), with when it was stored and when it moved.
+/// </summary>
+internal readonly record struct StateMove(string Method, string? From, string To, DateTime CreatedAt, DateTime At);

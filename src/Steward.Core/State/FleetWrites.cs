@@ -101,7 +101,7 @@ internal sealed class FleetWrites
         if (decision.State == RolloutStates.Stopped && rollout.RolloutState == RolloutStates.Running)
             foreach (var (id, toNode, _) in Waiting(batchId, int.MaxValue))
             {
-                _hot.UpdateOutbound(id, MessageStates.Cancelled, null, decision.StopReason, now);
+                _hot.UpdateOutbound(id, MessageStates.Waiting, MessageStates.Cancelled, null, decision.StopReason, now);
                 _hot.InsertEvent(new MessageEvent
                 {
                     MessageId = id, Kind = EventKinds.State, Node = toNode, State = MessageStates.Cancelled, Error = decision.StopReason, At = now,

@@ -43,7 +43,7 @@ internal sealed class HotWrites : IDisposable
         _updateOutbound = Prepare($"""
             UPDATE "Outbound" SET "State"=$state,"Attempts"=coalesce($attempt,"Attempts"),"LastError"=coalesce($error,"LastError"),"UpdatedAt"=$now,
             "Json"=CASE WHEN "Method"='{Methods.CopyFileTo}' AND $state IN ('{MessageStates.Done}','{MessageStates.Failed}','{MessageStates.Rejected}','{MessageStates.Cancelled}')
-            THEN json_remove("Json",'$.data') ELSE "Json" END WHERE "Id"=$id
+            THEN json_remove("Json",'$.data') ELSE "Json" END WHERE "Id"=$id RETURNING "Method","CreatedAt"
             """);
         _insertEvent = Prepare("""INSERT INTO "Events" ("MessageId","Kind","Node","State","Output","ExitCode","Attempt","Error","Wave","At") VALUES ($id,$kind,$node,$state,$output,$exitCode,$attempt,$error,$wave,$now) RETURNING "Seq" """);
         _insertInbound = Prepare("""INSERT OR IGNORE INTO "Inbound" ("FromNode","Id","Method","Json","State","ReceivedAt") VALUES ($fromNode,$id,$method,$json,'received',$now)""");
@@ -55,8 +55,8 @@ internal sealed class HotWrites : IDisposable
         _saveSequence = Prepare("""INSERT INTO "Sequences" ("Name","Last") VALUES ('messages',$last) ON CONFLICT("Name") DO UPDATE SET "Last"=excluded."Last" """);
         _forgetInbound = Prepare("""DELETE FROM "Inbound" WHERE "State"='done' AND "FinishedAt" < $before""");
         _sawNode = Prepare("""
-            INSERT INTO "Nodes" ("Name","FirstSeen","LastSeen","Version","Os","Arch","StartedAt","Labels") VALUES ($name,$now,$now,$version,$os,$arch,$started,$labels)
-            ON CONFLICT("Name") DO UPDATE SET "LastSeen"=$now,"Version"=$version,"Os"=$os,"Arch"=$arch,"StartedAt"=$started,"Labels"=$labels
+            INSERT INTO "Nodes" ("Name","FirstSeen","LastSeen","Version","Os","Arch","StartedAt","Labels","Metrics") VALUES ($name,$now,$now,$version,$os,$arch,$started,$labels,$metrics)
+            ON CONFLICT("Name") DO UPDATE SET "LastSeen"=$now,"Version"=$version,"Os"=$os,"Arch"=$arch,"StartedAt"=$started,"Labels"=$labels,"Metrics"=$metrics
             """);
         _hasInbound = Prepare("""SELECT 1 FROM "Inbound" WHERE "FromNode"=$fromNode AND "Id"=$id""");
         // In slices, so pruning a long backlog never holds the writer for long.
@@ -108,8 +108,11 @@ internal sealed class HotWrites : IDisposable
         _savedId = _lastId;
     }
 
-    public void InsertOutbound(long id, string toNode, string method, string json, string state, long? batchId, DateTime now) =>
+    public void InsertOutbound(long id, string toNode, string method, string json, string state, long? batchId, DateTime now)
+    {
         Run(_insertOutbound, ("$id", id), ("$toNode", toNode), ("$method", method), ("$json", json), ("$state", state), ("$batch", batchId), ("$now", now));
+        Written.Moves.Add(new StateMove(method, null, state, now, now));
+    }
 
     public (string State, string ToNode, long? BatchId)? FindOutbound(long id)
     {
@@ -121,8 +124,13 @@ internal sealed class HotWrites : IDisposable
     /// <summary>Keeps the exit code a reply reported on the message it answers.</summary>
     public void SetExitCode(long id, int exitCode) => Run(_setExitCode, ("$id", id), ("$exitCode", exitCode));
 
-    public void UpdateOutbound(long id, string state, int? attempt, string? error, DateTime now) =>
-        Run(_updateOutbound, ("$id", id), ("$state", state), ("$attempt", attempt), ("$error", error), ("$now", now));
+    /// <summary>Moves message <paramref name="id"/> from <paramref name="from"/> to <paramref name="state"/>: the one write of every state change.</summary>
+    public void UpdateOutbound(long id, string from, string state, int? attempt, string? error, DateTime now)
+    {
+        Set(_updateOutbound, ("$id", id), ("$state", state), ("$attempt", attempt), ("$error", error), ("$now", now));
+        using var reader = _updateOutbound.ExecuteReader();
+        if (reader.Read()) Written.Moves.Add(new StateMove(reader.GetString(0), from, state, reader.GetDateTime(1), now));
+    }
 
     /// <summary>Stores <paramref name="e"/> and gives it its <c>Seq</c>; <paramref name="batchId"/> is its message's batch, for the feed.</summary>
     public void InsertEvent(MessageEvent e, long? batchId)
@@ -157,7 +165,7 @@ internal sealed class HotWrites : IDisposable
     }
 
     public void SawNode(NodeEntry n) =>
-        Run(_sawNode, ("$name", n.Name), ("$now", n.LastSeen), ("$version", n.Version), ("$os", n.Os), ("$arch", n.Arch), ("$started", n.StartedAt), ("$labels", n.Labels));
+        Run(_sawNode, ("$name", n.Name), ("$now", n.LastSeen), ("$version", n.Version), ("$os", n.Os), ("$arch", n.Arch), ("$started", n.StartedAt), ("$labels", n.Labels), ("$metrics", n.Metrics));
 
     public int ForgetInbound(DateTime finishedBefore) => Run(_forgetInbound, ("$before", finishedBefore));
 

@@ -13,4 +13,7 @@ public sealed class NodeEntry
 
     /// <summary>The labels of its last hello, as JSON (<c>{"role":"web","os":"linux"}</c>).</summary>
     public string? Labels { get; set; }
+
+    /// <summary>The metrics summary of its last hello, as JSON (<see cref="Messages.HelloMetrics"/>); null from a node that sends none.</summary>
+    public string? Metrics { get; set; }
 }

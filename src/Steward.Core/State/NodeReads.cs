@@ -87,6 +87,20 @@ internal sealed class NodeReads(string connectionString, HotReads hot)
         """SELECT "Output" FROM "Events" WHERE "MessageId"=$id AND "Kind"='reply' ORDER BY "Seq" DESC LIMIT 1""",
         r => r.IsDBNull(0) ? null : r.GetString(0), ct, ("$id", id)).ConfigureAwait(false)) is [var output] ? output : null;
 
+    /// <summary>
+    /// How many nodes said hello at or after <paramref name="since"/>: read when the metrics are scraped, which asks
+    /// synchronously (a gauge's callback), hence the one synchronous read here.
+    /// </summary>
+    public int NodesSeenSince(DateTime since)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """SELECT count(*) FROM "Nodes" WHERE "LastSeen" >= $since""";
+        command.Parameters.AddWithValue("$since", since);
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static Message ToMessage(string json) => JsonSerializer.Deserialize(json, StewardJson.Default.Message)!;
 
     /// <summary>Rows of <paramref name="sql">, each read by <paramref name="read">, on a connection of their own.</summary>

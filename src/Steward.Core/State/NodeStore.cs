@@ -6,6 +6,7 @@ using Steward.Core.Fleet;
 using Steward.Core.Handlers;
 using Steward.Core.Messages;
 using Steward.Core.Outbound;
+using Steward.Core.Telemetry;
 
 namespace Steward.Core.State;
 
@@ -22,7 +23,8 @@ internal sealed class NodeStore : IAsyncDisposable
     private readonly TimeProvider _time;
     private NodeQueries? _queries;
 
-    public NodeStore(string dataFolder, string synchronous, TimeProvider time, ILogger logger)
+    /// <param name="metrics">Told of each commit: its time, and the messages it stored and moved.</param>
+    public NodeStore(string dataFolder, string synchronous, TimeProvider time, ILogger logger, StewardMetrics? metrics = null)
     {
         OwnerOnly.PrepareDataFolder(dataFolder);
         var path = Path.Combine(dataFolder, "steward.db");
@@ -30,7 +32,7 @@ internal sealed class NodeStore : IAsyncDisposable
         SqliteFile.Create(path);
         _connectionString = SqliteFile.ConnectionString(path);
         _writer = SqliteFile.OpenWriter(path, synchronous);
-        _writes = new WriteQueue(_writer, time, Feed, logger);
+        _writes = new WriteQueue(_writer, time, Feed, metrics, logger);
         _time = time;
         _hotReads = SqliteFile.OpenHotReads(path);
         Reads = new NodeReads(_connectionString, _hotReads);
@@ -170,7 +172,7 @@ internal sealed class NodeStore : IAsyncDisposable
     /// </summary>
     private static void MoveState(HotWrites hot, long id, (string State, string ToNode, long? BatchId) row, string state, int? attempt, string? error, DateTime now)
     {
-        hot.UpdateOutbound(id, state, attempt, error, now);
+        hot.UpdateOutbound(id, row.State, state, attempt, error, now);
         if (row.State != state) hot.InsertEvent(StateEvent(id, row.ToNode, state, attempt, error, now), row.BatchId);
     }
 

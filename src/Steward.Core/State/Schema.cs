@@ -58,7 +58,8 @@ internal static class Schema
             "Os" TEXT NULL,
             "Arch" TEXT NULL,
             "StartedAt" TEXT NULL,
-            "Labels" TEXT NULL
+            "Labels" TEXT NULL,
+            "Metrics" TEXT NULL
         );
 
         CREATE TABLE "Outbound" (

@@ -25,7 +25,7 @@ internal static class SqliteFile
     public static HotReads OpenHotReads(string path) => new(ConnectionString(path));
 
     /// <summary>The shape of the tables; raise it with every change to <see cref="Schema"/> (and <see cref="StewardDb"/>'s model).</summary>
-    public const int SchemaVersion = 8;
+    public const int SchemaVersion = 9;
 
     /// <summary>From each older schema version to the next.</summary>
     private static readonly Dictionary<int, string> Upgrades = new()
@@ -40,6 +40,8 @@ internal static class SqliteFile
             """ + Schema.Fleet,
         // The copies (REQCopyFileFrom, REQCopyFileTo).
         [7] = Schema.Copies,
+        // The metrics summary of a node's last hello.
+        [8] = """ALTER TABLE "Nodes" ADD COLUMN "Metrics" TEXT NULL""",
     };
 
     /// <summary>

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Steward.Core.Telemetry;
 
 namespace Steward.Core.State;
 
@@ -16,13 +18,15 @@ internal sealed partial class WriteQueue : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly HotWrites _hot;
     private readonly EventFeed _feed;
+    private readonly StewardMetrics? _metrics;
     private readonly ILogger _logger;
     private readonly Task _loop;
 
-    public WriteQueue(SqliteConnection connection, TimeProvider time, EventFeed feed, ILogger logger)
+    public WriteQueue(SqliteConnection connection, TimeProvider time, EventFeed feed, StewardMetrics? metrics, ILogger logger)
     {
         _connection = connection;
         _feed = feed;
+        _metrics = metrics;
         _hot = new HotWrites(connection, time);
         _logger = logger;
         _loop = Task.Run(RunAsync);
@@ -56,11 +60,13 @@ internal sealed partial class WriteQueue : IAsyncDisposable
     {
         try
         {
+            var started = Stopwatch.GetTimestamp();
             using var transaction = _connection.BeginTransaction();
             _hot.Begin(transaction);
             foreach (var write in batch) write.Apply(_hot);
             _hot.SaveIds();
             transaction.Commit();
+            _metrics?.Committed(_hot.Written, Stopwatch.GetElapsedTime(started));
             // Here, on the one writer, in commit order and before any caller hears of its write: a stream that
             // subscribed before reading the database gets every event either from that read or from here.
             _feed.Publish(_hot.Written);

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Steward.Core.Fleet;
+using Steward.Core.Messages;
 using Steward.Core.Node;
 using Steward.Core.State;
 using Steward.Gateway.Hosting;
@@ -11,7 +13,8 @@ internal sealed record RegistryNode(
     string? PublicKey, string? PendingKey)
 {
     public NodeView View() => Seen is { } n
-        ? new NodeView(Name, n.FirstSeen, n.LastSeen, Online, n.Version, n.Os, n.Arch, n.StartedAt, PublicKey, PendingKey, Labels, OperatorLabels)
+        ? new NodeView(Name, n.FirstSeen, n.LastSeen, Online, n.Version, n.Os, n.Arch, n.StartedAt, PublicKey, PendingKey, Labels, OperatorLabels,
+            n.Metrics is { } metrics ? JsonSerializer.Deserialize(metrics, StewardJson.Default.HelloMetrics) : null)
         : new NodeView(Name, null, null, false, null, null, null, null, PublicKey, PendingKey, Labels, OperatorLabels);
 
     public FleetNode Target() => new(Name, Labels ?? new Dictionary<string, string>(), Online, Enrolled: PublicKey is not null);
@@ -24,8 +27,8 @@ internal sealed record RegistryNode(
 /// </summary>
 internal static class NodeRegistry
 {
-    /// <summary>A node is online when its last hello came within two hello intervals: one lost hello does not make it offline.</summary>
-    public static TimeSpan OnlineWithin(StewardOptions options) => TimeSpan.FromSeconds(2 * options.HelloIntervalSeconds);
+    /// <summary>A node is online when its last hello came within two hello intervals (<see cref="NodesOnline"/>).</summary>
+    public static TimeSpan OnlineWithin(StewardOptions options) => NodesOnline.Within(options);
 
     public static async Task<IReadOnlyList<RegistryNode>> ReadAsync(NodeRuntime node, StewardOptions options, TimeProvider time, CancellationToken ct)
     {

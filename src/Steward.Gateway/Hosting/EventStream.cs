@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
+using Steward.Core.Node;
 
 namespace Steward.Gateway.Hosting;
 
@@ -15,7 +16,22 @@ namespace Steward.Gateway.Hosting;
 internal sealed class EventStream<T>(IAsyncEnumerable<T> items, Func<T, (string Event, long Id)> describe, JsonTypeInfo<T> json, TimeSpan heartbeat)
     : IResult
 {
+    /// <summary>Streams, counted among the open streams (<c>steward_gateway_event_streams</c>) while it runs.</summary>
     public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var metrics = httpContext.RequestServices.GetRequiredService<NodeRuntime>().Metrics;
+        metrics.EventStream(+1);
+        try
+        {
+            await StreamAsync(httpContext);
+        }
+        finally
+        {
+            metrics.EventStream(-1);
+        }
+    }
+
+    private async Task StreamAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
         response.ContentType = "text/event-stream";

@@ -13,11 +13,13 @@ namespace Steward.Gateway.Hosting;
 /// <summary>
 /// A node central knows: by hello (first and last seen, online when seen within two hello intervals, version, OS,
 /// architecture), by key (its enrolled key, and a key it presented that waits for an operator's approval), and its
-/// labels: those of its hello with those an operator set on central (<c>operatorLabels</c>), the operator's winning.
+/// labels: those of its hello with those an operator set on central (<c>operatorLabels</c>), the operator's winning; and
+/// the metrics summary of its last hello (its counters since it started: docs/metrics.md).
 /// </summary>
 public sealed record NodeView(
     string Name, DateTime? FirstSeen, DateTime? LastSeen, bool Online, string? Version, string? Os, string? Arch, DateTime? StartedAt,
-    string? PublicKey, string? PendingKey, IReadOnlyDictionary<string, string>? Labels = null, IReadOnlyDictionary<string, string>? OperatorLabels = null);
+    string? PublicKey, string? PendingKey, IReadOnlyDictionary<string, string>? Labels = null, IReadOnlyDictionary<string, string>? OperatorLabels = null,
+    HelloMetrics? Metrics = null);
 
 /// <summary>An operator's approval of a node's key; without a key, the one the node presented in its hello.</summary>
 public sealed record ApproveNode(string? PublicKey);

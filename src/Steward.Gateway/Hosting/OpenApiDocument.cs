@@ -86,6 +86,7 @@ internal static class OpenApiDocument
             new() { Name = "Errors", Description = "Central's error log" },
             new() { Name = "Health", Description = "Broker connection and database, without a token" },
             new() { Name = OpenApiPublicEndpoints.Tag, Description = "This document and Swagger UI, without a token" },
+            new() { Name = GatewayMetrics.Tag, Description = "Prometheus's scrape of the gateway's metrics" },
         };
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -100,6 +101,7 @@ internal static class OpenApiDocument
         };
         document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
         OpenApiPublicEndpoints.Describe(document, context.DocumentName);
+        GatewayMetrics.Describe(document);
         OpenApiAbsentValues.Apply(document);
         return Task.CompletedTask;
     }

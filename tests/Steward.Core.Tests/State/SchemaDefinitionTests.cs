@@ -33,7 +33,7 @@ public sealed class SchemaDefinitionTests
         SqliteFile.Create(upgraded);
         // The file as version 4 left it: without the columns and tables added since.
         Execute(upgraded, """
-            ALTER TABLE "Inbound" DROP COLUMN "AppendFrom"; ALTER TABLE "Nodes" DROP COLUMN "Labels";
+            ALTER TABLE "Inbound" DROP COLUMN "AppendFrom"; ALTER TABLE "Nodes" DROP COLUMN "Labels"; ALTER TABLE "Nodes" DROP COLUMN "Metrics";
             ALTER TABLE "Outbound" DROP COLUMN "Wave"; ALTER TABLE "Outbound" DROP COLUMN "ExitCode"; ALTER TABLE "Events" DROP COLUMN "Wave";
             DROP TABLE "NodeLabels"; DROP TABLE "Batches";
             DROP TABLE "CopiesIn"; DROP TABLE "CopiesOut"; DROP TABLE "CopyInChunks"; DROP TABLE "CopyOutChunks"; PRAGMA user_version=4;

@@ -20,7 +20,7 @@ public sealed class SchemaUpgradeTests
         {
             await using var downgrade = old.CreateCommand();
             downgrade.CommandText = """
-                ALTER TABLE "Inbound" DROP COLUMN "AppendFrom"; ALTER TABLE "Nodes" DROP COLUMN "Labels";
+                ALTER TABLE "Inbound" DROP COLUMN "AppendFrom"; ALTER TABLE "Nodes" DROP COLUMN "Labels"; ALTER TABLE "Nodes" DROP COLUMN "Metrics";
                 ALTER TABLE "Outbound" DROP COLUMN "Wave"; ALTER TABLE "Outbound" DROP COLUMN "ExitCode"; ALTER TABLE "Events" DROP COLUMN "Wave";
                 DROP TABLE "NodeLabels"; DROP TABLE "Batches";
                 DROP TABLE "CopiesIn"; DROP TABLE "CopiesOut"; DROP TABLE "CopyInChunks"; DROP TABLE "CopyOutChunks"; PRAGMA user_version=4;

@@ -73,6 +73,7 @@ public sealed class ResponseContractTests(NatsServerFixture broker) : IAsyncLife
         await NodesAsync(admin, ct);
         await ErrorLogAsync(admin, ct);
         await StreamsOverTheCapAsync(ct);
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("/metrics", ct)).StatusCode);
 
         Assert.True(_report.Violations.Count == 0, "Answers that break openapi.yaml:\n" + string.Join("\n", _report.Violations));
         Assert.True(_report.Unexercised(_contract) is [], "Documented but not exercised:\n" + string.Join("\n", _report.Unexercised(_contract)));
