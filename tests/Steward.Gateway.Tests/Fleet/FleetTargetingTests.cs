@@ -108,8 +108,9 @@ public sealed class FleetTargetingTests(NatsServerFixture broker) : GatewayTest(
             var problem = (await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty(field)[0].GetString();
             Assert.Contains("matches none of the", problem, StringComparison.Ordinal);
         }
+        // Central's own messages (a REQKeysUpdate to an agent whose hello named an older key set) may be there.
         var sent = await Client.GetFromJsonAsync<JsonElement>($"/messages?node={_agents[0].NodeName}");
-        Assert.Empty(sent.GetProperty("messages").EnumerateArray());
+        Assert.DoesNotContain(sent.GetProperty("messages").EnumerateArray(), m => m.GetProperty("method").GetString() == "REQNone");
     }
 
     [Fact]
