@@ -13,7 +13,7 @@ public sealed class GroupLauncherTests
     [Fact]
     public async Task The_macOS_launcher_runs_the_command_under_its_own_pid_as_the_leader_of_a_new_process_group()
     {
-        var (output, pid, exitCode) = await RunAsync(["sh", "-c", "echo $$ $(cut -d' ' -f5 /proc/$$/stat)"]);
+        var (output, pid, exitCode, _) = await RunAsync(["sh", "-c", "echo $$ $(cut -d' ' -f5 /proc/$$/stat)"]);
 
         Assert.Equal(0, exitCode);
         Assert.Equal($"{pid} {pid}", output.Trim());   // the shell is the process started, and its group is its own pid
@@ -24,18 +24,13 @@ public sealed class GroupLauncherTests
     {
         Assert.Equal("-e\n$HOME 'quoted' two  spaces\n", (await RunAsync(["printf", "%s\n", "-e", "$HOME 'quoted' two  spaces"])).Output);
 
-        var (_, _, exitCode, error) = await RunWithErrorAsync(["no-such-command-here"]);
+        var (_, _, exitCode, error) = await RunAsync(["no-such-command-here"]);
         Assert.NotEqual(0, exitCode);
         Assert.StartsWith("cannot run no-such-command-here: ", error, StringComparison.Ordinal);
     }
 
-    private static async Task<(string Output, int Pid, int ExitCode)> RunAsync(string[] argv)
-    {
-        var (output, pid, exitCode, _) = await RunWithErrorAsync(argv);
-        return (output, pid, exitCode);
-    }
-
-    private static async Task<(string Output, int Pid, int ExitCode, string Error)> RunWithErrorAsync(string[] argv)
+    /// <summary>Runs argv through the macOS launcher, as <see cref="ProcessRunner"/> would there.</summary>
+    private static async Task<(string Output, int Pid, int ExitCode, string Error)> RunAsync(string[] argv)
     {
         var start = new ProcessStartInfo(GroupLauncher.Perl[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in GroupLauncher.Perl.Skip(1).Concat(argv)) start.ArgumentList.Add(arg);
