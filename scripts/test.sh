@@ -9,9 +9,9 @@ for tool in tools/openapi-lint tools/browser-test; do
   npm ci --prefix "$tool" --no-audit --no-fund --loglevel=error || { echo "0 passed, 1 failed"; exit 1; }
 done
 
-# The Native AOT agent, where the tests that run it as a process look for it (AotAgentTests).
-dotnet publish src/Steward.Agent -c Release -r linux-x64 -o artifacts/agent-linux-x64 --nologo -v quiet \
-  || { echo "0 passed, 1 failed"; exit 1; }
+# The Native AOT agents, where the tests that run them as processes look for them: linux-x64 (NativeAotAgentTests) and
+# linux-arm64, cross-compiled, which QemuArm64AgentTests runs under qemu-user.
+./scripts/publish-agents.sh --rid linux-x64 --rid linux-arm64 || { echo "0 passed, 1 failed"; exit 1; }
 
 results=$(mktemp -d)
 dotnet test Steward.sln --nologo --logger trx --results-directory "$results" "$@"

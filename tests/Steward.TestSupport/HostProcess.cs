@@ -51,10 +51,17 @@ public sealed class HostProcess : IAsyncDisposable
     public const string Gateway = "Steward.Gateway";
 
     /// <summary>The Native AOT agent, one file, where <c>./scripts/test.sh</c> publishes it before the tests.</summary>
-    public static string AotAgent { get; } = Path.Combine(RepositoryRoot.Path, "artifacts", "agent-linux-x64", "Steward.Agent");
+    public static string AotAgent { get; } = AotAgentFor("linux-x64");
 
     /// <summary>How to make <see cref="AotAgent"/>, for a test that does not find it.</summary>
-    public const string AotAgentBuild = "dotnet publish src/Steward.Agent -c Release -r linux-x64 -o artifacts/agent-linux-x64 (./scripts/test.sh does)";
+    public static string AotAgentBuild { get; } = AotAgentBuildFor("linux-x64");
+
+    /// <summary>The Native AOT agent for <paramref name="rid"/>, where <c>./scripts/test.sh</c> publishes it.</summary>
+    public static string AotAgentFor(string rid) => Path.Combine(RepositoryRoot.Path, "artifacts", $"agent-{rid}", "Steward.Agent");
+
+    /// <summary>How to make <see cref="AotAgentFor"/>'s agent, for a test that does not find it.</summary>
+    public static string AotAgentBuildFor(string rid) =>
+        $"dotnet publish src/Steward.Agent -c Release -r {rid} -o artifacts/agent-{rid} (./scripts/test.sh does)";
 
     /// <summary>Starts the host and returns once it logs that its node has started.</summary>
     public static Task<HostProcess> StartAsync(string host, params string[] args) => StartAsync(host, new Dictionary<string, string>(), args);

@@ -11,6 +11,7 @@ namespace Steward.Agent.Inputs;
 /// <summary>
 /// <c>&lt;data&gt;/steward.sock</c> (mode 0600): <c>nc -U steward.sock &lt; msg.json</c> submits one message or an array;
 /// the node answers one line of JSON, <c>{"ids":[...]}</c> or <c>{"errors":{...}}</c>. Removed when the node stops.
+/// Linux and macOS only: Windows has no file modes to keep it the owner's, and its tools do not speak to such a socket.
 /// </summary>
 internal sealed partial class SocketInput(NodeRuntime node, ILogger<SocketInput> logger) : BackgroundService
 {
@@ -23,6 +24,11 @@ internal sealed partial class SocketInput(NodeRuntime node, ILogger<SocketInput>
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            Log.NoSocketOnWindows(logger);
+            return;
+        }
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
@@ -146,6 +152,9 @@ internal sealed partial class SocketInput(NodeRuntime node, ILogger<SocketInput>
 
         [LoggerMessage(10205, LogLevel.Warning, "Socket accept failed: {Reason}")]
         public static partial void AcceptFailed(ILogger logger, string reason);
+
+        [LoggerMessage(10207, LogLevel.Information, "No socket input on Windows: the inbox folder takes messages")]
+        public static partial void NoSocketOnWindows(ILogger logger);
 
         [LoggerMessage(10206, LogLevel.Information, "Socket client dropped: {Reason}")]
         public static partial void ClientFailed(ILogger logger, string reason);

@@ -19,8 +19,12 @@ internal static partial class EmbeddedSodium
     private static readonly Lazy<nint> Loaded = new(Load);
 
     /// <summary>Answers NSec's first call into libsodium with the embedded library; call before any signing or verifying.</summary>
-    public static void Use() =>
-        NativeLibrary.SetDllImportResolver(typeof(NSec.Cryptography.Key).Assembly, (name, _, _) => name == Library ? Loaded.Value : 0);
+    public static void Use()
+    {
+        // Only the Linux AOT builds carry it; the macOS and Windows builds bundle the packaged library beside their IL.
+        if (OperatingSystem.IsLinux())
+            NativeLibrary.SetDllImportResolver(typeof(NSec.Cryptography.Key).Assembly, (name, _, _) => name == Library ? Loaded.Value : 0);
+    }
 
     /// <summary>The embedded library, loaded; 0 (load it the usual way) when this build has none.</summary>
     private static nint Load()

@@ -20,7 +20,7 @@ internal sealed class CliCommandHandler(Func<Message, ProcessGroup, Task> record
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            return new HandlerResult([], ExitCode: null, Error: $"cannot start the command (through setsid): {e.Message}");
+            return new HandlerResult([], ExitCode: null, Error: $"cannot start the command (through {GroupLauncher.Name}): {e.Message}");
         }
         var error = outcome switch
         {

@@ -5,6 +5,8 @@ namespace Steward.Core.Handlers;
 /// <summary>
 /// What <c>/proc/&lt;pid&gt;/stat</c> says of a process (Linux): its state, its process group, and when it started, in
 /// clock ticks since boot. Read from /proc because .NET exposes neither a process's group nor an exact start time.
+/// macOS and Windows have no /proc: there no process is found, so a command that outlived a crashed node is not
+/// recognised after its restart (on Windows its Job Object ended it with the node; on macOS it is left running).
 /// </summary>
 internal readonly record struct ProcStat(int Pid, char State, int Group, long StartTicks)
 {
@@ -17,7 +19,7 @@ internal readonly record struct ProcStat(int Pid, char State, int Group, long St
     public static ProcStat? Read(int pid) => Parse(pid, ReadText($"/proc/{pid}/stat"));
 
     /// <summary>Every process this node can see.</summary>
-    public static IEnumerable<ProcStat> All() =>
+    public static IEnumerable<ProcStat> All() => !OperatingSystem.IsLinux() ? [] :
         Directory.EnumerateDirectories("/proc")
             .Select(path => int.TryParse(Path.GetFileName(path), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? Read(pid) : null)
             .OfType<ProcStat>();

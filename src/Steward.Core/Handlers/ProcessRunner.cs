@@ -4,13 +4,15 @@ using System.Text;
 namespace Steward.Core.Handlers;
 
 /// <summary>
-/// Runs a command as argv (no shell added) in a process group of its own, and kills the whole group when cancelled:
-/// also the children that left their parent (<c>sleep 300 &amp;</c>), which a process-tree kill would miss.
+/// Runs a command as argv (no shell added, on every platform) in a process group of its own (a Job Object on Windows),
+/// and kills the whole group when cancelled: also the children that left their parent (<c>sleep 300 &amp;</c>), which a
+/// process-tree kill would miss.
 /// </summary>
 /// <remarks>
-/// The group is made by exec'ing <c>setsid</c>, which costs a second exec per command: .NET 10 has no way to start a
-/// process in a new group or session on Unix (<c>ProcessStartInfo.CreateNewProcessGroup</c> is Windows only), and
-/// <c>posix_spawn</c> with <c>POSIX_SPAWN_SETSID</c> would mean hand-writing the pipes, environment and reaping.
+/// The group is made by exec'ing a launcher (<see cref="GroupLauncher"/>), which costs a second exec per command: .NET 10
+/// has no way to start a process in a new group or session on Unix (<c>ProcessStartInfo.CreateNewProcessGroup</c> is
+/// Windows only), and <c>posix_spawn</c> with <c>POSIX_SPAWN_SETSID</c> would mean hand-writing the pipes, environment
+/// and reaping.
 /// </remarks>
 public static class ProcessRunner
 {
@@ -28,12 +30,13 @@ public static class ProcessRunner
         IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment, Func<string, ValueTask>? onLine,
         Func<ProcessGroup, Task> started, CancellationToken ct)
     {
-        // setsid (util-linux) makes the command the leader of a new process group whose id is its pid, then execs it.
-        var start = new ProcessStartInfo("setsid")
+        // The launcher makes the command the leader of a new process group whose id is its pid, then execs it.
+        IReadOnlyList<string> command = [.. GroupLauncher.Prefix, .. argv];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         };
-        foreach (var arg in argv) start.ArgumentList.Add(arg);
+        foreach (var arg in command.Skip(1)) start.ArgumentList.Add(arg);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         using var process = new Process { StartInfo = start };
@@ -46,6 +49,7 @@ public static class ProcessRunner
         };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.Append(e.Data).Append('\n'); };
         process.Start();
+        using var job = OperatingSystem.IsWindows() ? JobObject.Holding(process) : null;
         process.StandardInput.Close();
         var reading = ReadLinesAsync(process.StandardOutput, onLine);
         process.BeginErrorReadLine();
@@ -59,7 +63,7 @@ public static class ProcessRunner
         }
         catch (OperationCanceledException)
         {
-            KillGroup(process);
+            KillGroup(process, job);
             timedOut = true;
         }
         // Waiting also drains the redirected output, which a child still running in the background may hold open.
@@ -70,7 +74,7 @@ public static class ProcessRunner
         }
         catch (OperationCanceledException)
         {
-            KillGroup(process);
+            KillGroup(process, job);
         }
         // stdout is read apart from the exit: its rest still goes to onLine (as fast as onLine takes it) until methodTimeout,
         // or for what is left of DrainLimit after it; then it is left to end when the pipe closes.
@@ -80,7 +84,7 @@ public static class ProcessRunner
         }
         catch (OperationCanceledException)
         {
-            KillGroup(process);
+            KillGroup(process, job);
             timedOut = true;
         }
         await recording.ConfigureAwait(false);
@@ -105,9 +109,10 @@ public static class ProcessRunner
         if (splitter.Rest() is { } last) await onLine(last).ConfigureAwait(false);
     }
 
-    private static void KillGroup(Process process)
+    private static void KillGroup(Process process, JobObject? job)
     {
-        ProcessGroup.Signal(process.Id, ProcessGroup.SigKill);
+        if (OperatingSystem.IsWindows()) job?.Terminate();
+        else ProcessGroup.Signal(process.Id, ProcessGroup.SigKill);
         if (!process.HasExited) process.Kill(entireProcessTree: true);
     }
 

@@ -72,10 +72,13 @@ internal sealed class TailFileHandler(TimeProvider time) : IStreamingHandler
         return file;
     }
 
-    /// <summary>Whether the path now names another file than the one open: Linux tells through /proc which name an fd has.</summary>
+    /// <summary>
+    /// Whether the path now names another file than the one open: Linux tells through /proc which name an fd has. macOS
+    /// and Windows do not: there a rotated file is not followed to its successor.
+    /// </summary>
     private static bool WasReplaced(string path, FileStream file)
     {
-        if (!File.Exists(path)) return false;   // moved away, not yet created again
+        if (!OperatingSystem.IsLinux() || !File.Exists(path)) return false;   // or moved away, not yet created again
         var openAs = new FileInfo($"/proc/self/fd/{file.SafeFileHandle.DangerousGetHandle()}").LinkTarget;
         return openAs is not null && openAs != Path.GetFullPath(path);
     }

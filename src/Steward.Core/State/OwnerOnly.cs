@@ -2,7 +2,8 @@ namespace Steward.Core.State;
 
 /// <summary>
 /// A node's data is its owner's alone: every folder it creates is 0700 and every file 0600, set when created (not left
-/// to the umask), and what an older version left more open is tightened at start.
+/// to the umask), and what an older version left more open is tightened at start. Windows has no modes: there what the
+/// node creates inherits the data folder's ACL, which the installer makes the service account's alone.
 /// </summary>
 internal static class OwnerOnly
 {
@@ -16,12 +17,20 @@ internal static class OwnerOnly
     {
         var missing = new Stack<string>();
         for (var folder = Path.GetFullPath(path); !Directory.Exists(folder); folder = Path.GetDirectoryName(folder)!) missing.Push(folder);
-        while (missing.TryPop(out var folder)) Directory.CreateDirectory(folder, Folder);
+        while (missing.TryPop(out var folder))
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
+            else Directory.CreateDirectory(folder, Folder);
+        }
     }
 
     /// <summary>Options for a file opened for writing that is created 0600 when it does not exist.</summary>
-    public static FileStreamOptions Write(FileMode mode, FileShare share) =>
-        new() { Mode = mode, Access = FileAccess.Write, Share = share, UnixCreateMode = File };
+    public static FileStreamOptions Write(FileMode mode, FileShare share)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = File;
+        return options;
+    }
 
     /// <summary>
     /// Writes a file whole (0600, in a 0700 folder): into a temporary file of its own, flushed to disk, then renamed over
@@ -60,6 +69,7 @@ internal static class OwnerOnly
 
     private static void Tighten(string path, UnixFileMode mode)
     {
+        if (OperatingSystem.IsWindows()) return;
         var now = System.IO.File.GetUnixFileMode(path);
         if ((now & GroupOrOther) != 0) System.IO.File.SetUnixFileMode(path, now & mode);
     }

@@ -84,6 +84,7 @@ internal static partial class CopyFiles
     /// <summary>fsync(2) of a folder: .NET opens no folder, and a rename is durable only once its folder is flushed.</summary>
     private static void FlushFolder(string folder)
     {
+        if (OperatingSystem.IsWindows()) return;   // Windows has no fsync of a folder; NTFS journals the rename itself
         var fd = Open(folder, 0);   // O_RDONLY
         if (fd < 0) throw new IOException($"cannot open {folder} to flush it: errno {Marshal.GetLastPInvokeError()}");
         try
