@@ -22,6 +22,8 @@ internal sealed class SpanRecorder : IDisposable
         ActivitySource.AddActivityListener(_listener);
     }
 
+    public IReadOnlyList<Activity> Ended => [.. _ended];
+
     /// <summary>The ended span <paramref name="name"/> that <paramref name="node"/> recorded, once there is one.</summary>
     public Task<Activity> EndedAsync(string node, string name) =>
         Until.ValueAsync($"{node} ended a span '{name}'", () => _ended.FirstOrDefault(a => a.DisplayName == name && (string?)a.GetTagItem("steward.node") == node));

@@ -45,6 +45,26 @@ public sealed class TraceContextTests(NatsServerFixture broker) : IDisposable
         Assert.Equal("acked", publish.GetTagItem("steward.delivery"));
     }
 
+    [Fact]
+    public async Task A_delivery_given_up_is_reported_in_its_own_messages_trace_not_in_that_of_the_message_that_started_its_publisher()
+    {
+        var centralName = Names.Next("central");
+        await using var central = await TestNode.StartAsync(broker.Url, centralName, o => o.CentralNodeName = centralName);
+        var ghost = Names.Next("ghost");
+        var spans = new List<Activity>();
+        foreach (var name in new[] { "first request", "second request" })
+        {
+            using var span = new Activity(name).SetIdFormat(ActivityIdFormat.W3C).Start();
+            spans.Add(span);
+            // The first starts the publisher of ghost's subject inside its span; the second goes through the same publisher.
+            await central.Outbox.AcceptAsync(new Message { ToNode = ghost, Method = Methods.CliCommand, MethodArgs = ["true"], AckTimeout = 1, Retries = 0 });
+        }
+
+        foreach (var span in spans)
+            await Until.TrueAsync($"the failure of the message of the {span.OperationName} is reported in its trace",
+                () => _spans.Ended.Count(a => a.DisplayName == "publish REQErrorLog" && a.TraceId == span.TraceId) == 1);
+    }
+
     [Theory]
     [InlineData("not a traceparent")]
     [InlineData("00-00000000000000000000000000000000-00f067aa0ba902b7-01")]   // an all-zero trace id
