@@ -26,8 +26,14 @@ public static class StewardTracing
     /// <summary><paramref name="traceParent"/> when it is a valid W3C traceparent, else null: a malformed one is not passed on.</summary>
     public static string? Valid(string? traceParent) => Parse(traceParent) is null ? null : traceParent;
 
-    /// <summary>The traceparent of the span this code runs in, for a message sent from here; null outside any span.</summary>
-    internal static string? Current() => Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: var id } ? id : null;
+    /// <summary>
+    /// The traceparent of the span this code runs in, for a message sent from here: a span that is recorded, or one that
+    /// continues a trace it was given (a client's <c>traceparent</c> header, whose sampling decision goes on with it). Null
+    /// outside any span, and for a span made only locally and not recorded: ASP.NET Core makes one per request even
+    /// with tracing off, and its "not sampled" would make the receivers, whose tracing may be on, record nothing.
+    /// </summary>
+    internal static string? Current() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: var id } span && (span.Recorded || span.HasRemoteParent) ? id : null;
 
     /// <summary>
     /// The span of one delivery of <paramref name="message"/> by <paramref name="node"/> (its attempts and their ACK),

@@ -19,12 +19,49 @@ public sealed class TraceContextTests(NatsServerFixture broker) : IDisposable
 
     public void Dispose() => _spans.Dispose();
 
+    /// <summary>A recorded span of the test's own, as an operator's tool would start one.</summary>
+    private static Activity Recorded(string name)
+    {
+        var span = new Activity(name).SetIdFormat(ActivityIdFormat.W3C).Start();
+        span.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+        return span;
+    }
+
+    [Fact]
+    public async Task A_span_of_a_node_whose_tracing_is_off_is_not_passed_on_the_receiver_traces_the_message_itself()
+    {
+        await using var central = await TestNode.StartAsync(broker.Url, Names.Next("central"));
+        await using var ship = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
+        // As ASP.NET Core makes for every request with no tracing configured: a span of its own, not recorded.
+        using var unrecorded = new Activity("request on a gateway that does not trace").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        await central.Outbox.AcceptAsync(new Message { ToNode = ship.NodeName, Method = Methods.CliCommand, MethodArgs = ["true"] });
+
+        var handle = await _spans.EndedAsync(ship.NodeName, "handle REQCliCommand");
+        Assert.NotEqual(unrecorded.TraceId, handle.TraceId);   // its "not sampled" would have made the ship's SDK drop the trace
+    }
+
+    [Fact]
+    public async Task A_trace_a_node_was_given_goes_on_through_it_even_when_it_records_nothing_itself()
+    {
+        await using var central = await TestNode.StartAsync(broker.Url, Names.Next("central"));
+        await using var ship = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
+        const string ClientTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        // As ASP.NET Core makes for a request with a client's traceparent header: a span continuing the client's trace.
+        using var request = new Activity("request with a traceparent header").SetParentId($"00-{ClientTrace}-00f067aa0ba902b7-01").Start();
+
+        await central.Outbox.AcceptAsync(new Message { ToNode = ship.NodeName, Method = Methods.CliCommand, MethodArgs = ["true"] });
+
+        var handle = await _spans.EndedAsync(ship.NodeName, "handle REQCliCommand");
+        Assert.Equal(ClientTrace, handle.TraceId.ToHexString());
+    }
+
     [Fact]
     public async Task A_command_and_its_reply_are_one_trace_from_the_span_it_was_sent_in()
     {
         await using var central = await TestNode.StartAsync(broker.Url, Names.Next("central"));
         await using var ship = await TestNode.StartAsync(broker.Url, Names.Next("ship"));
-        using var operatorSpan = new Activity("operator request").SetIdFormat(ActivityIdFormat.W3C).Start();
+        using var operatorSpan = Recorded("operator request");
 
         var ids = await central.Outbox.AcceptAsync(new Message { ToNode = ship.NodeName, Method = Methods.CliCommand, MethodArgs = ["echo", "traced"] });
         operatorSpan.Stop();
@@ -54,7 +91,7 @@ public sealed class TraceContextTests(NatsServerFixture broker) : IDisposable
         var spans = new List<Activity>();
         foreach (var name in new[] { "first request", "second request" })
         {
-            using var span = new Activity(name).SetIdFormat(ActivityIdFormat.W3C).Start();
+            using var span = Recorded(name);
             spans.Add(span);
             // The first starts the publisher of ghost's subject inside its span; the second goes through the same publisher.
             await central.Outbox.AcceptAsync(new Message { ToNode = ghost, Method = Methods.CliCommand, MethodArgs = ["true"], AckTimeout = 1, Retries = 0 });
@@ -125,7 +162,7 @@ public sealed class TraceContextTests(NatsServerFixture broker) : IDisposable
         var ship = Names.Next("ship");
         var data = Directory.CreateTempSubdirectory("steward-restarted-").FullName;
         void Central(StewardOptions o) => (o.CentralNodeName, o.DataFolder) = (centralName, data);
-        using var operatorSpan = new Activity("operator request").SetIdFormat(ActivityIdFormat.W3C).Start();
+        using var operatorSpan = Recorded("operator request");
         long id;
         await using (var before = await TestNode.StartAsync(broker.Url, centralName, Central))
         {
