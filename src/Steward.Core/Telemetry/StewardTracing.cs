@@ -46,9 +46,12 @@ public static class StewardTracing
             new("messaging.destination.name", Subjects.For(message.ToNode!, message.Method!)),
         ]);
 
-    /// <summary>The span of running <paramref name="message"/> on <paramref name="node"/>, a child of the sender's publish span.</summary>
+    /// <summary>
+    /// The span of running <paramref name="message"/> on <paramref name="node"/>, a child of the sender's publish span;
+    /// null when no one listens, and for hellos.
+    /// </summary>
     internal static Activity? StartHandle(Message message, string node, bool resumed) =>
-        Start($"handle {message.Method}", ActivityKind.Consumer, message, node, [
+        message.Method == Methods.Hello ? null : Start($"handle {message.Method}", ActivityKind.Consumer, message, node, [
             new("messaging.system", "nats"),
             new("messaging.operation.type", "process"),
             new("steward.resumed", resumed),
