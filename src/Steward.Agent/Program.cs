@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Steward.Agent.Inputs;
 using Steward.Agent.Native;
 using Steward.Core.Node;
+using Steward.Core.Telemetry;
 
 namespace Steward.Agent;
 
@@ -17,6 +18,7 @@ public static class Program
 
         var builder = Host.CreateApplicationBuilder(StewardHost.BuilderSettings(args));
         if (host.Configure(builder, args, out var options) is { } stopped) return stopped;
+        builder.AddStewardTracing(options);
         builder.Services.AddSystemd();   // nothing changes unless systemd started the agent (NOTIFY_SOCKET)
         builder.Services.AddHostedService<StartupFolder>();
         builder.Services.AddHostedService<InboxFolder>();

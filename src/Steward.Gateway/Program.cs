@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Steward.Gateway.Auth;
 using Steward.Core.Messages;
 using Steward.Core.Node;
+using Steward.Core.Telemetry;
 using Steward.Gateway.Hosting;
 using Steward.Gateway.Messages;
 using Steward.Gateway.Trust;
@@ -15,6 +16,7 @@ if (host.CheckCommandLine(args, "  --urls <urls>        where the gateway listen
 var builder = WebApplication.CreateBuilder(args);
 if (host.Configure(builder, args, out var options) is { } stopped) return stopped;
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:8080");
+builder.AddStewardTracing(options, GatewayTracing.Instrument);
 
 builder.Services.ConfigureHttpJsonOptions(o =>
 {

@@ -7,6 +7,7 @@ using Steward.Core.Node;
 using Steward.Core.Outbound;
 using Steward.Core.Relay;
 using Steward.Core.State;
+using Steward.Core.Telemetry;
 
 namespace Steward.Core.Inbound;
 
@@ -36,7 +37,8 @@ internal sealed partial class Executor(
         }
         // Only a command that started may have had its effect: one whose start was never recorded is run, whatever it says.
         if (message is { RerunOnRestart: false, IsReply: false } && started is not null) await EndInterruptedAsync(message).ConfigureAwait(false);
-        else await RunAsync(message, await AnsweredAsync(message, stopping).ConfigureAwait(false), stopping, await FirstReplyAsync(message, stopping).ConfigureAwait(false))
+        else await RunAsync(message, await AnsweredAsync(message, stopping).ConfigureAwait(false), stopping, await FirstReplyAsync(message, stopping).ConfigureAwait(false),
+                resumed: true)
             .ConfigureAwait(false);
     }
 
@@ -58,14 +60,19 @@ internal sealed partial class Executor(
 
     /// <param name="answered">For a reply, the message of this node it answers (the arrival check read it).</param>
     /// <param name="firstSeq">The first <c>replySeq</c> of its replies: after those it sent before a restart.</param>
-    public async Task RunAsync(Message message, AnsweredMessage? answered, CancellationToken stopping, int firstSeq = 0)
+    /// <param name="resumed">Whether it runs again after a restart of this node.</param>
+    public async Task RunAsync(Message message, AnsweredMessage? answered, CancellationToken stopping, int firstSeq = 0, bool resumed = false)
     {
+        // The span of the run and of storing its replies, which are sent as its children: the trace goes on to the sender.
+        using var span = StewardTracing.StartHandle(message, nodeName, resumed);
         using var run = runningMethods.Register(message.AskedBy(), message, stopping);
         var replies = new ReplyStream(outbox, message, firstSeq);
         var result = message.Schedule is [var every, var total] && !message.IsReply
             ? await RunScheduledAsync(message, TimeSpan.FromSeconds(every), TimeSpan.FromSeconds(total), replies, run.Token).ConfigureAwait(false)
             : await RunOnceAsync(message, replies, run.Token).ConfigureAwait(false);
         stopping.ThrowIfCancellationRequested();   // the node stops: the row stays unfinished and runs again on restart
+        span?.SetTag("steward.exit_code", result.ExitCode);
+        if (result.Error is not null) StewardTracing.Fail(span, result.Error);
         if (run.Token.IsCancellationRequested)
         {
             Log.Cancelled(logger, message.Id, message.FromNode!, nodeName, message.Method!);

@@ -1,5 +1,6 @@
 using Steward.Core.Handlers;
 using Steward.Core.Messages;
+using Steward.Core.Telemetry;
 
 namespace Steward.Core.Inbound;
 
@@ -43,5 +44,7 @@ internal static class Replies
         ReplySeq = seq,
         ReplyLast = last,
         PreviousMessage = request.Summary(),
+        // The request's trace, for a node that makes no span of its own (its tracing is off): its outbox keeps it.
+        TraceParent = StewardTracing.Valid(request.TraceParent),
     };
 }

@@ -80,6 +80,14 @@ public sealed record Message
     public bool? RerunOnRestart { get; init; }
 
     /// <summary>
+    /// The W3C <c>traceparent</c> of the span the message was sent in, so its handling on the receiver joins the sender's
+    /// trace (docs/traces.md). Set by the sending node; signed with the rest. A receiver ignores one it cannot parse.
+    /// </summary>
+    [Description("Set by the node that sends the message: the W3C traceparent of the span it is sent in (docs/traces.md). " +
+                 "In input it must be a valid traceparent; a node that is in a span of its own (the gateway's HTTP request) sends its own instead.")]
+    public string? TraceParent { get; init; }
+
+    /// <summary>
     /// The sender's ed25519 signature of this message's JSON without this field. Declared last, so it is the last field
     /// on the wire and the signed bytes are the payload up to it (see <see cref="Trust.SignedJson"/>).
     /// </summary>

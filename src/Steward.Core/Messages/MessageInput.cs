@@ -50,7 +50,7 @@ public static class MessageInput
 
     /// <summary>
     /// Fields only a node sets: its signature, and the origin a relay node forwards. (<c>createdAt</c> is accepted and
-    /// replaced, so a line of the audit log can be posted again.)
+    /// replaced, so a line of the audit log can be posted again; so is <c>traceParent</c>, when valid, by a node in a span.)
     /// </summary>
     private static IEnumerable<KeyValuePair<string, string[]>> SetByNodes(Message message)
     {
@@ -61,6 +61,9 @@ public static class MessageInput
         if (message.ReplyLast) yield return new("replyLast", ["replyLast is set by the node that replies"]);
         if (message.ReplyPart is not null) yield return new("replyPart", ["replyPart is set by the node that replies"]);
         if (message.PreviousMessage is not null) yield return new("previousMessage", ["previousMessage is set by the node that replies or relays"]);
+        // Accepted (an audit log line carries one) only in its form: from the wire a malformed one is ignored, from input it is a mistake.
+        if (message.TraceParent is { } trace && Telemetry.StewardTracing.Parse(trace) is null)
+            yield return new("traceParent", [$"traceParent must be {Telemetry.StewardTracing.W3CRule}, was '{trace}'"]);
     }
 
     /// <summary>Turns a JSON path such as <c>$.ACKTimeout</c> or <c>$[1].toNode</c> into the wire field name.</summary>

@@ -162,6 +162,12 @@ public sealed class StewardOptions
     /// <summary>The methods this node serves; empty means every method.</summary>
     public string[] Methods { get; set; } = [];
 
+    /// <summary>
+    /// Where this node exports its traces: a collector's OTLP/HTTP address (<c>http://127.0.0.1:4318</c>); none by default,
+    /// and then no spans are made (docs/traces.md; OpenTelemetry's own <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> also turns it on).
+    /// </summary>
+    public string? OtlpEndpoint { get; set; }
+
     public string ResolvedDataFolder => Path.GetFullPath(string.IsNullOrEmpty(DataFolder) ? Path.Combine("var", NodeName) : DataFolder);
 
     /// <summary>Every problem with these options, one readable line each; empty when they are fine.</summary>
@@ -179,6 +185,7 @@ public sealed class StewardOptions
         problems.AddRange(CopyToPrefixes.Where(p => !Path.IsPathRooted(p)).Select(p => $"CopyToPrefixes: '{p}' must be an absolute folder path"));
 
         if (!System.Net.IPAddress.TryParse(MetricsAddress, out _)) problems.Add($"MetricsAddress: '{MetricsAddress}' is not an IP address (127.0.0.1, 0.0.0.0 or :: for every interface)");
+        if (Telemetry.TracingSetup.EndpointProblem(OtlpEndpoint) is { } otlpProblem) problems.Add(otlpProblem);
         problems.AddRange(BrokerUrls.Problems(Broker));
         problems.AddRange(BrokerFiles.Problems(this));
         if (ApiToken is not null && string.IsNullOrWhiteSpace(ApiToken)) problems.Add("ApiToken: an empty token would lock every operator out; leave it unset to have one made");

@@ -34,6 +34,9 @@ internal sealed partial class TaskSupervisor(TimeProvider time, ILogger logger) 
     /// <summary>Runs a loop that should live as long as the node, restarting it when it crashes, within the budget.</summary>
     public void RunLoop(string what, Func<CancellationToken, Task> loop) => Track(Task.Run(async () =>
     {
+        // Not in the span of whatever started it (a publisher starts in a request's): what the loop sends and starts
+        // would otherwise join that trace.
+        System.Diagnostics.Activity.Current = null;
         var crashes = new Queue<DateTimeOffset>();
         while (!_stopping.IsCancellationRequested && !await SuperviseAsync(what, loop).ConfigureAwait(false))
         {

@@ -5,6 +5,7 @@ using NATS.Client.Core;
 using Polly;
 using Polly.Retry;
 using Steward.Core.Messages;
+using Steward.Core.Telemetry;
 using Steward.Core.Trust;
 
 namespace Steward.Core.Outbound;
@@ -25,16 +26,27 @@ internal sealed partial class Deliverer(INatsConnection nats, MessageSigner sign
     public async Task<DeliveryOutcome> DeliverAsync(Outgoing outgoing, Action<int> attempting, Action unanswered, CancellationToken ct)
     {
         var message = outgoing.Message;
+        // The message goes out as a child of its delivery's span: the receiver's handling joins the trace there.
+        using var span = StewardTracing.StartPublish(message, message.FromNode!);
+        if (span is not null) message = message with { TraceParent = span.Id };
+        var outcome = await DeliverAsync(message, outgoing.AttemptsSoFar, attempting, unanswered, ct).ConfigureAwait(false);
+        span?.SetTag("steward.delivery", outcome.How.ToString().ToLowerInvariant()).SetTag("steward.attempts", outcome.Attempts);
+        if (outcome.How is Delivered.Rejected or Delivered.Failed) StewardTracing.Fail(span, outcome.Error ?? outcome.How.ToString());
+        return outcome;
+    }
+
+    private async Task<DeliveryOutcome> DeliverAsync(Message message, int attemptsSoFar, Action<int> attempting, Action unanswered, CancellationToken ct)
+    {
         try
         {
-            if (Methods.IsAcknowledged(message.Method!)) return await SendAcknowledgedAsync(message, outgoing.AttemptsSoFar, attempting, unanswered, ct).ConfigureAwait(false);
+            if (Methods.IsAcknowledged(message.Method!)) return await SendAcknowledgedAsync(message, attemptsSoFar, attempting, unanswered, ct).ConfigureAwait(false);
             await nats.PublishAsync(Subjects.For(message.ToNode!, message.Method!), Encode(message), cancellationToken: ct).ConfigureAwait(false);
             return new(Delivered.Published, 1);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             Log.Cancelled(logger, message.Id, message.FromNode!, message.ToNode!, message.Method!);
-            return new(Delivered.Cancelled, outgoing.AttemptsSoFar);
+            return new(Delivered.Cancelled, attemptsSoFar);
         }
     }
 

@@ -28,6 +28,8 @@ internal static class ErrorReport
             Method = Methods.ErrorLog,
             Data = Encoding.UTF8.GetBytes(line),
             PreviousMessage = concerning?.Summary(),
+            // In the trace of the message it concerns, where no span of this node's is open (a delivery given up).
+            TraceParent = Telemetry.StewardTracing.Valid(concerning?.TraceParent),
         };
     }
 }

@@ -7,6 +7,7 @@ using Steward.Core.Messages;
 using Steward.Core.Node;
 using Steward.Core.Relay;
 using Steward.Core.State;
+using Steward.Core.Telemetry;
 using Steward.Core.Trust;
 
 namespace Steward.Core.Outbound;
@@ -205,14 +206,19 @@ public sealed partial class Outbox
         return undelivered.Count;
     }
 
-    /// <summary>One message per destination ("local" is this node), with this node's defaults and its creation time; wrapped for its relay.</summary>
+    /// <summary>
+    /// One message per destination ("local" is this node), with this node's defaults, its creation time and the span it is
+    /// accepted in (else the input's own traceparent); wrapped for its relay.
+    /// </summary>
     private List<Message> PerNode(IEnumerable<Message> messages)
     {
         var createdAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var traceParent = StewardTracing.Current();
         return messages.SelectMany(m => m.Destinations().Select(node => node == NodeName.Local ? _options.NodeName : node).Distinct()
                 .Select(node => MessageLimits.WithDefaults(m with
                 {
                     Id = 0, ToNode = node, ToNodes = null, ToHosts = null, FromNode = _options.NodeName, CreatedAt = createdAt, Signature = null,
+                    TraceParent = traceParent ?? StewardTracing.Valid(m.TraceParent),
                     Selector = null, OnlyOnline = false, MaxConcurrency = null, MaxErrors = null, BatchSleepSeconds = 0,   // resolved at intake
                 }, _options)))
             .Select(m => RelayPolicy.Wraps(m, _options.NodeName) ? RelayPolicy.Wrap(m) : m)

@@ -103,10 +103,13 @@ internal sealed class ArrivalCheck(
             : ("origin: the relayed message differs from what its origin signed", null);
     }
 
-    /// <summary>What a relay may not change: everything but routing and the limits of its own hop.</summary>
+    /// <summary>
+    /// What a relay may not change: everything but routing, the limits of its own hop, and the trace it forwards in (the
+    /// relay's span; an older relay drops the field).
+    /// </summary>
     private static byte[] Content(Message m) => JsonSerializer.SerializeToUtf8Bytes(m with
     {
-        Id = 0, FromNode = null, ToNodes = null, ToHosts = null, RelayViaNode = null, PreviousMessage = null, Origin = null, Signature = null,
+        Id = 0, FromNode = null, ToNodes = null, ToHosts = null, RelayViaNode = null, PreviousMessage = null, Origin = null, Signature = null, TraceParent = null,
         CreatedAt = 0, AckTimeout = 0, Retries = 0, RetryWait = 0, ReplyACKTimeout = 0, ReplyRetries = 0,
     }, StewardJson.Default.Message);
 

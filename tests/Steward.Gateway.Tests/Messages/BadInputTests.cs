@@ -49,6 +49,7 @@ public sealed class BadInputTests(NatsServerFixture broker) : GatewayTest(broker
         { "retries beyond 30 days", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"retries":100000,"ACKTimeout":60}""", "retries" },
         { "reply retries beyond 30 days", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"replyRetries":100000}""", "replyRetries" },
         { "replyPart set by an operator", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"replyPart":1}""", "replyPart" },
+        { "a traceParent that is not a W3C traceparent", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"traceParent":"trace-me"}""", "traceParent" },
         { "previousMessage set by an operator", """{"toNode":"ship1","method":"REQCliCommand","methodArgs":["uptime"],"previousMessage":{"id":1}}""", "previousMessage" },
         { "a copy without its destination", """{"toNode":"ship1","method":"REQCopyFileFrom","methodArgs":["/etc/hosts"]}""", "methodArgs" },
         { "a copy from a relative path", """{"toNode":"ship1","method":"REQCopyFileFrom","methodArgs":["etc/hosts","ship2","hosts"]}""", "methodArgs" },
