@@ -18,12 +18,20 @@ public static class Program
 
         var builder = Host.CreateApplicationBuilder(StewardHost.BuilderSettings(args));
         if (host.Configure(builder, args, out var options) is { } stopped) return stopped;
-        builder.AddStewardTracing(options);
+        if (AgentTelemetry.Problem(options) is { } problem)
+        {
+            Console.Error.WriteLine($"Steward.Agent: {problem}");
+            return 2;
+        }
+        if (AgentTelemetry.IsBuiltIn)
+        {
+            builder.AddStewardTracing(options);
+            builder.Services.AddAgentMetrics(options);
+        }
         builder.Services.AddSystemd();   // nothing changes unless systemd started the agent (NOTIFY_SOCKET)
         builder.Services.AddHostedService<StartupFolder>();
         builder.Services.AddHostedService<InboxFolder>();
         builder.Services.AddHostedService<SocketInput>();
-        builder.Services.AddAgentMetrics(options);
         using var app = builder.Build();
         var inputs = app.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToList();
         // Once the node listens, a compacting collection gives back what starting took (configuration, services, the first

@@ -110,6 +110,19 @@ public sealed class NativeAotAgentTests(NatsServerFixture broker)
         Assert.Contains(named, Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--Steward:MetricsPort=9464")]
+    [InlineData("--Steward:OtlpEndpoint=http://127.0.0.1:4318")]
+    public async Task Built_without_telemetry_it_refuses_a_metrics_port_or_a_trace_endpoint_and_says_how_to_build_one_with_it(string setting)
+    {
+        var (exitCode, output) = await HostProcess.RunToExitAsync(Binary(), "--node", Names.Next("ship"), "--data", NewDataFolder(), setting, "--broker", broker.Url);
+
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("MetricsPort and OtlpEndpoint need an agent built with telemetry", line, StringComparison.Ordinal);
+        Assert.Contains("-p:StewardTelemetry=true", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Help_lists_the_switches_and_exits_0()
     {
