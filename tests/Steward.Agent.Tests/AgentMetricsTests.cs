@@ -29,6 +29,25 @@ public sealed class AgentMetricsTests(NatsServerFixture broker)
         Assert.False(CanConnect(OtherAddressOfThisMachine(), port), "the metrics port listens on 127.0.0.1 unless told otherwise");
     }
 
+    [Fact]
+    public async Task A_metrics_port_already_in_use_is_one_clear_line_and_the_agent_runs_on()
+    {
+        var ship = Names.Next("ship");
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        await using var gateway = new GatewayFactory(broker.Url, Names.Next("central"));
+        using var client = await gateway.CreateReadyClientAsync();
+        await using var agent = await HostProcess.StartAsync(HostProcess.Agent, "--node", ship, "--broker", broker.Url,
+            "--data", Directory.CreateTempSubdirectory("steward-agent-").FullName, "--central", gateway.NodeName, $"--Steward:MetricsPort={port}");
+
+        // The metrics are the agent's extra: without its port it still runs what central sends it.
+        var id = (await client.PostMessagesAsync($$"""{"toNode":"{{ship}}","method":"REQCliCommand","methodArgs":["true"]}"""))[0];
+        await Until.TrueAsync("the command is done", async () => await client.StateOfAsync(id) == "done", TimeSpan.FromSeconds(30));
+        Assert.Contains(agent.Output.Split('\n'), line => line.Contains("MetricsPort", StringComparison.Ordinal) && line.Contains($"127.0.0.1:{port}", StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", agent.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>An address of this machine that is not loopback, or loopback's other one when it has none.</summary>
     private static IPAddress OtherAddressOfThisMachine() =>
         Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
