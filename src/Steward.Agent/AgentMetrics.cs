@@ -27,15 +27,17 @@ internal sealed partial class AgentMetrics(StewardOptions options, IMeterFactory
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var host = ListenerHost(IPAddress.Parse(options.MetricsAddress));
+        var address = IPAddress.Parse(options.MetricsAddress);
         try
         {
             _provider = Sdk.CreateMeterProviderBuilder()
                 .AddNodeMeters(meters)
                 .AddPrometheusHttpListener(o =>
                 {
-                    (o.Host, o.Port) = (host, options.MetricsPort);
+                    o.Port = options.MetricsPort;
                     o.ScrapeResponseCacheDurationMilliseconds = 0;   // every scrape reads the instruments afresh
+                    if (IsEveryInterface(address)) o.ConfigureHttpListener = (_, listener) => EveryInterface(listener);
+                    else o.Host = ListenerHost(address);
                 })
                 .Build();
         }
@@ -58,10 +60,27 @@ internal sealed partial class AgentMetrics(StewardOptions options, IMeterFactory
         _provider = null;
     }
 
-    /// <summary>The host of an <see cref="HttpListener"/> prefix: <c>+</c> takes every interface, whatever the Host header says.</summary>
+    private static bool IsEveryInterface(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
+    /// <summary>
+    /// Every interface is the prefix host <c>+</c> (whatever the Host header says): <see cref="HttpListener"/> outside
+    /// Windows takes no <c>0.0.0.0</c> ("not supported") and no IPv6 literal, and the exporter's <c>Host</c> makes a URI
+    /// of its value, which <c>+</c> is not. So the exporter's prefix (of its default host) is replaced by that one here.
+    /// </summary>
+    private static void EveryInterface(HttpListener listener)
+    {
+        var prefixes = listener.Prefixes.ToList();
+        listener.Prefixes.Clear();
+        foreach (var prefix in prefixes)
+        {
+            var uri = new Uri(prefix);
+            listener.Prefixes.Add($"{uri.Scheme}://+:{uri.Port}{uri.AbsolutePath}");
+        }
+    }
+
+    /// <summary>The host of an <see cref="HttpListener"/> prefix for one address.</summary>
     private static string ListenerHost(IPAddress address) =>
-        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "+"
-        : address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
 
     private static partial class Log
     {

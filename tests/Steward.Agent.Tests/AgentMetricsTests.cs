@@ -30,6 +30,32 @@ public sealed class AgentMetricsTests(NatsServerFixture broker)
     }
 
     [Fact]
+    public async Task With_the_metrics_address_0_0_0_0_the_port_is_reached_on_every_interface()
+    {
+        var port = FreePort.Next();
+        await using var agent = await HostProcess.StartAsync(HostProcess.Agent, "--node", Names.Next("ship"), "--broker", broker.Url,
+            "--data", Directory.CreateTempSubdirectory("steward-agent-").FullName, "--central", Names.Next("central"),
+            $"--Steward:MetricsPort={port}", "--Steward:MetricsAddress=0.0.0.0");
+
+        using var scraper = new HttpClient();
+        // The port opens once the node runs, just after the host says it started.
+        var text = await Until.ValueAsync("the port answers on an address other than loopback's", async () =>
+        {
+            try
+            {
+                return await scraper.GetStringAsync($"http://{OtherAddressOfThisMachine()}:{port}/metrics");
+            }
+            catch (HttpRequestException)
+            {
+                return null;
+            }
+        });
+
+        Assert.Contains("# TYPE dotnet_", text, StringComparison.Ordinal);   // the runtime's, there before any message
+        Assert.DoesNotContain("MetricsPort", agent.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_metrics_port_already_in_use_is_one_clear_line_and_the_agent_runs_on()
     {
         var ship = Names.Next("ship");
