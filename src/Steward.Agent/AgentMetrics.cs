@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Steward.Core.Node;
 using Steward.Core.Telemetry;
 
@@ -21,7 +22,8 @@ namespace Steward.Agent;
 /// program, an address not on this machine) fails the host's start, so the agent would stop, and under a service
 /// manager start again and stop again, cut off from central, over its optional metrics. Here it is one error line.
 /// </remarks>
-internal sealed partial class AgentMetrics(StewardOptions options, IMeterFactory meters, ILogger<AgentMetrics> logger) : IHostedService, IDisposable
+internal sealed partial class AgentMetrics(StewardOptions options, IMeterFactory meters, IHostEnvironment host, ILogger<AgentMetrics> logger)
+    : IHostedService, IDisposable
 {
     private MeterProvider? _provider;
 
@@ -31,6 +33,10 @@ internal sealed partial class AgentMetrics(StewardOptions options, IMeterFactory
         try
         {
             _provider = Sdk.CreateMeterProviderBuilder()
+                // The same resource as the agent's traces (TracingSetup): Prometheus's target_info names the node.
+                .ConfigureResource(resource => resource
+                    .AddService(host.ApplicationName, serviceInstanceId: options.NodeName)
+                    .AddAttributes([new("steward.node", options.NodeName)]))
                 .AddNodeMeters(meters)
                 .AddPrometheusHttpListener(o =>
                 {

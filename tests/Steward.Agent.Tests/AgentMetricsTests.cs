@@ -52,6 +52,7 @@ public sealed class AgentMetricsTests(NatsServerFixture broker)
         });
 
         Assert.Contains("# TYPE dotnet_", text, StringComparison.Ordinal);   // the runtime's, there before any message
+        Assert.Contains($"service_instance_id=\"{agent.NodeName}\"", text, StringComparison.Ordinal);   // target_info names the node
         Assert.DoesNotContain("MetricsPort", agent.Output, StringComparison.Ordinal);
     }
 
