@@ -13,6 +13,12 @@
 # STEWARD_GATEWAY and STEWARD_AGENT say how to run the hosts (default: the Release build of this repository).
 set -euo pipefail
 [ $# -ge 4 ] || { echo "usage: $0 <folder> <broker host name> <broker port> <central> <agent>..." >&2; exit 2; }
+# The folder and the node names end up inside JSON strings (settings_json): refused before anything is made when they
+# hold what would have to be escaped there (a quote, a backslash, a control character such as a tab or a newline).
+case "$1" in /*) folder=$1 ;; *) folder=$PWD/$1 ;; esac
+for name in "$folder" "${@:4}"; do
+  case "$name" in *[\\\"[:cntrl:]]*) echo "$0: '$name' holds a quote, a backslash or a control character; choose another" >&2; exit 2 ;; esac
+done
 root=$(mkdir -p "$1" && cd "$1" && pwd)
 host=$2; port=$3; central=$4; shift 4
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,11 +27,12 @@ agent=${STEWARD_AGENT:-dotnet $repo/src/Steward.Agent/bin/Release/net10.0/Stewar
 umask 077
 
 # settings_json <CA file> Steward__TrustedKeys__<node>=<key>...: those settings as an appsettings.json. Keys and paths
-# made here hold no quote or backslash; one that did would be refused rather than written broken.
+# made here hold no quote, backslash or control character (the folder and the node names are checked at the start);
+# one that did would be refused rather than written broken.
 settings_json() {
   local ca=$1 pin sep=
   shift
-  case "$ca$*" in *[\\\"]*) echo "a key or path holds a quote or backslash: $ca $*" >&2; exit 1 ;; esac
+  case "$ca$*" in *[\\\"[:cntrl:]]*) echo "a key or path holds a quote, a backslash or a control character: $ca $*" >&2; exit 1 ;; esac
   printf '{\n  "Steward": {\n    "BrokerCaFile": "%s",\n    "TrustedKeys": {' "$ca"
   for pin in "$@"; do
     pin=${pin#Steward__TrustedKeys__}

@@ -104,4 +104,19 @@ public sealed class TracesTests(NatsServerFixture broker) : IAsyncLifetime
             _collector.Spans.FirstOrDefault(s => s.TraceId == traceId && s.Kind == CollectedSpan.Server));
         Assert.Equal(ClientSpan, request.ParentSpanId);
     }
+
+    [Fact]
+    public async Task A_scrape_of_the_metrics_is_not_traced_as_an_operators_request()
+    {
+        using (var scraped = await _client.GetAsync("/metrics")) Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
+        // A request that is traced, after the scrape: once its span is exported, so would the scrape's be.
+        using var posted = await _client.PostAsync("/messages",
+            JsonContent.Create(new { toNode = _ships[0], method = "REQCliCommand", methodArgs = new[] { "true" } }));
+        Assert.Equal(HttpStatusCode.Accepted, posted.StatusCode);
+        await Until.ValueAsync("the gateway exported the span of the POST", () => _collector.Spans.FirstOrDefault(s =>
+            s is { Service: HostProcess.Gateway, Kind: CollectedSpan.Server } && (string?)s["url.path"] == "/messages"));
+
+        // Prometheus scrapes every few seconds: like a health probe, that is not an operation.
+        Assert.DoesNotContain(_collector.Spans, s => s.Service == HostProcess.Gateway && (string?)s["url.path"] == "/metrics");
+    }
 }

@@ -62,12 +62,33 @@ public sealed class SetupFolderTests
         }
     }
 
+    [Theory]
+    [InlineData("tab\there")]
+    [InlineData("new\nline")]
+    [InlineData("quote\"d")]
+    public async Task A_folder_whose_path_cannot_be_written_into_the_settings_file_is_refused_before_anything_is_made(string name)
+    {
+        var root = Path.Combine(Directory.CreateTempSubdirectory("steward-setup-").FullName, name);
+
+        var (exitCode, error) = await SetupAsync(root, "central");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(root, error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(root, "certs")), "nothing is made for a set-up that is refused");
+    }
+
     /// <summary>The set-up as the image's set-up step runs it: the gateway's build and the AOT agent make the keys.</summary>
     private static async Task RunSetupAsync(string root)
     {
+        var (exitCode, error) = await SetupAsync(root, "central", "ship1");
+        Assert.True(exitCode == 0, $"secure-setup.sh exited {exitCode}: {error}");
+    }
+
+    private static async Task<(int ExitCode, string Error)> SetupAsync(string root, params string[] nodes)
+    {
         var start = new ProcessStartInfo(Path.Combine(RepositoryRoot.Path, "scripts", "secure-setup.sh"))
         {
-            ArgumentList = { root, "127.0.0.1", "4222", "central", "ship1" },
+            ArgumentList = { root, "127.0.0.1", "4222" },
             RedirectStandardOutput = true, RedirectStandardError = true,
             Environment =
             {
@@ -75,10 +96,11 @@ public sealed class SetupFolderTests
                 ["STEWARD_AGENT"] = HostProcess.AotAgent,
             },
         };
+        foreach (var node in nodes) start.ArgumentList.Add(node);
         using var setup = Process.Start(start)!;
         var error = setup.StandardError.ReadToEndAsync();
         await setup.StandardOutput.ReadToEndAsync();
         await setup.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        Assert.True(setup.ExitCode == 0, $"secure-setup.sh exited {setup.ExitCode}: {await error}");
+        return (setup.ExitCode, await error);
     }
 }

@@ -25,7 +25,10 @@ internal sealed class HelloHandler(NodeStore store, KeyRing keys, TimeProvider t
                 ? JsonSerializer.Serialize(labels.Where(l => Fleet.Labels.IsWord(l.Key) && Fleet.Labels.IsWord(l.Value)).Take(64)
                     .ToDictionary(StringComparer.Ordinal), StewardJson.Default.DictionaryStringString)
                 : null,
-            Metrics = info?.Metrics is { } metrics ? JsonSerializer.Serialize(metrics, StewardJson.Default.HelloMetrics) : null,
+            // Counts that cannot be (a negative one would cancel out other nodes' in a sum over the fleet) are not kept.
+            Metrics = info?.Metrics is { Done: >= 0, Failed: >= 0, Retries: >= 0, Rejected: >= 0 } metrics
+                ? JsonSerializer.Serialize(metrics, StewardJson.Default.HelloMetrics)
+                : null,
         }).ConfigureAwait(false);
         return info?.KeySetVersion is { } held && held != keys.Version
             ? new HandlerResult(null, Send: [KeysUpdateHandler.For(message.FromNode!, keys)])

@@ -7,8 +7,9 @@ internal static class GatewayTracing
 {
     /// <summary>
     /// ASP.NET Core's request spans; a client's <c>traceparent</c> header makes the request a child of the client's span.
-    /// Health checks are left out: a probe every few seconds is not an operator's request.
+    /// Health checks and Prometheus's scrapes are left out: a probe every few seconds is not an operator's request.
     /// </summary>
     public static void Instrument(TracerProviderBuilder tracing) =>
-        tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz"));
+        tracing.AddAspNetCoreInstrumentation(o => o.Filter = context =>
+            !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments(GatewayMetrics.Path));
 }

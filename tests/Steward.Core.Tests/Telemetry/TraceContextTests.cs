@@ -102,6 +102,29 @@ public sealed class TraceContextTests(NatsServerFixture broker) : IDisposable
                 () => _spans.Ended.Count(a => a.DisplayName == "publish REQErrorLog" && a.TraceId == span.TraceId) == 1);
     }
 
+    [Fact]
+    public async Task A_relayed_command_stays_in_its_trace_through_the_relay_node_whose_span_the_far_node_accepts()
+    {
+        var centralName = Names.Next("central");
+        await using var central = await TestNode.StartAsync(broker.Url, centralName, o => (o.CentralNodeName, o.Allow) = (centralName, []));
+        await using var relay = await TestNode.StartAsync(broker.Url, Names.Next("ship"), o => (o.CentralNodeName, o.Allow) = (centralName, []));
+        await using var far = await TestNode.StartAsync(broker.Url, Names.Next("ship"), o => (o.CentralNodeName, o.Allow) = (centralName, []));
+        using var operation = Recorded("an operator's tool");
+
+        var id = (await central.Outbox.AcceptAsync(new Message
+        {
+            ToNode = far.NodeName, RelayViaNode = relay.NodeName, Method = Methods.CliCommand, MethodArgs = _runs.Command("relayed"),
+        }))[0];
+
+        // The relay forwards in a span of its own: the far node still finds the forward as the origin signed it.
+        await Wait.ForStateAsync(central, id, "done", TimeSpan.FromSeconds(30));
+        var handle = await _spans.EndedAsync(far.NodeName, "handle REQCliCommand");
+        var forward = await _spans.EndedAsync(relay.NodeName, "publish REQCliCommand");
+        Assert.Equal(operation.TraceId, handle.TraceId);
+        Assert.Equal((operation.TraceId, forward.SpanId), (forward.TraceId, handle.ParentSpanId));
+        Assert.Equal(["relayed"], _runs.Lines);
+    }
+
     [Theory]
     [InlineData("not a traceparent")]
     [InlineData("00-00000000000000000000000000000000-00f067aa0ba902b7-01")]   // an all-zero trace id

@@ -76,6 +76,31 @@ public sealed class GatewayMetricsTests(NatsServerFixture broker) : GatewayTest(
     }
 
     [Fact]
+    public async Task Refused_messages_add_no_time_series_whatever_they_name()
+    {
+        var evil = $"REQEvil{Guid.NewGuid():N}";
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Message Hostile(long id) => new()
+        {
+            Id = id, CreatedAt = now, FromNode = _agent.NodeName, ToNode = Gateway.NodeName, Method = evil, ReplyMethod = evil, MethodArgs = [evil],
+        };
+        // Signed with the enrolled agent's own key (a node gone rogue), with a stranger's key, and not signed at all.
+        await using (var rogue = await Forger.ConnectAsync(Broker.Url, _agent.Context.DataFolder))
+            Assert.False((await rogue.SendAsync(Gateway.NodeName, Methods.CliCommand, rogue.Sign(Hostile(now)))).Accepted);
+        await using (var stranger = await Forger.ConnectAsync(Broker.Url, Directory.CreateTempSubdirectory("steward-stranger-").FullName))
+        {
+            Assert.False((await stranger.SendAsync(Gateway.NodeName, Methods.CliCommand, stranger.Sign(Hostile(now + 1)))).Accepted);
+            Assert.False((await stranger.SendAsync(Gateway.NodeName, Methods.CliCommand, Forger.WithoutSignature(Hostile(now + 2)))).Accepted);
+        }
+
+        var after = (await ScrapeAsync()).Samples.Where(s => s.Name.StartsWith("steward_", StringComparison.Ordinal)).ToList();
+
+        Assert.DoesNotContain(after, s => s.Labels.Values.Any(v => v.Contains(evil, StringComparison.Ordinal)));
+        var reasons = after.Where(s => s.Name == "steward_inbound_rejected_total").Select(s => s.Labels["reason"]).ToHashSet();
+        Assert.Subset(new HashSet<string> { "invalid", "untrusted", "refused", "replay" }, reasons);
+    }
+
+    [Fact]
     public async Task The_gauges_follow_the_nodes_online_and_the_open_event_streams()
     {
         await Until.TrueAsync("the agent's hello made it online", async () => (await ScrapeAsync()).Value("steward_nodes_online") == 1);
