@@ -113,6 +113,8 @@ StateDirectoryMode=0700
 UMask=0077
 Restart=on-failure
 RestartSec=5
+# Exit code 2 is a setting the agent refuses (it names it in the journal): starting again cannot help.
+RestartPreventExitStatus=2
 KillMode=mixed
 TimeoutStopSec=15
 ProtectSystem=strict

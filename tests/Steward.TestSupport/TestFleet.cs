@@ -22,9 +22,9 @@ public static class TestFleet
     {
         Enroll(node.NodeName, node.PublicKey);
         EnrollAll(node);
-        // Central's key set, made when a hello came, may arrive after a node joined here and drop that node's key:
-        // the fleet's enrolment is this class's, so it is put back.
-        node.Keys.EnrolledReplaced += () => EnrollAll(node);
+        // Central's key set, made when a hello came, may arrive after a node joined here and lack that node's key: the
+        // fleet's enrolment is this class's, so it goes into every set central distributes.
+        node.Keys.AlsoEnrolled = () => KeysByNode.Where(k => k.Key != node.NodeName);
         Members[node.NodeName] = node;
     }
 

@@ -99,15 +99,20 @@ public sealed class KeyRing
     /// <summary>Replaces the enrolled keys with the set central distributed; pinned keys stay as configured.</summary>
     public void ReplaceEnrolled(IReadOnlyDictionary<string, string> distributed)
     {
-        Update(set => set with
+        Update(set =>
         {
-            Enrolled = distributed.Where(k => !_pinned.ContainsKey(k.Key) && NodeKey.IsValidPublicKey(k.Value)).ToDictionary(StringComparer.Ordinal),
+            var enrolled = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (node, key) in distributed.Concat(AlsoEnrolled?.Invoke() ?? []))
+                if (!_pinned.ContainsKey(node) && NodeKey.IsValidPublicKey(key)) enrolled[node] = key;
+            return set with { Enrolled = enrolled };
         });
-        EnrolledReplaced?.Invoke();
     }
 
-    /// <summary>Raised after central's set replaced the enrolled keys (the test fleet enrols its own nodes again then).</summary>
-    internal event Action? EnrolledReplaced;
+    /// <summary>
+    /// Keys enrolled along with every set central distributes, read under the ring's lock so that no reader ever sees a
+    /// set without them: the test fleet's own enrolment (null in a real node).
+    /// </summary>
+    internal Func<IEnumerable<KeyValuePair<string, string>>>? AlsoEnrolled { get; set; }
 
     private void Update(Func<KeySet, KeySet> change)
     {
