@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Steward.TestSupport;
 
 namespace Steward.Agent.Tests;
@@ -66,12 +65,7 @@ public sealed class InstallAgentScriptTests(NatsServerFixture broker)
 
     private static async Task<(int Code, string Output)> RunAsync(string program, string[] args)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output + await errors);
+        var run = await ProgramRun.RunAsync(program, args);
+        return (run.ExitCode, run.Output + run.Errors);
     }
 }

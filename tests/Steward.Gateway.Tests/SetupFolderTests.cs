@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Steward.TestSupport;
@@ -86,21 +85,13 @@ public sealed class SetupFolderTests
 
     private static async Task<(int ExitCode, string Error)> SetupAsync(string root, params string[] nodes)
     {
-        var start = new ProcessStartInfo(Path.Combine(RepositoryRoot.Path, "scripts", "secure-setup.sh"))
-        {
-            ArgumentList = { root, "127.0.0.1", "4222" },
-            RedirectStandardOutput = true, RedirectStandardError = true,
-            Environment =
+        var setup = await ProgramRun.RunAsync(Path.Combine(RepositoryRoot.Path, "scripts", "secure-setup.sh"), [root, "127.0.0.1", "4222", .. nodes],
+            new Dictionary<string, string>
             {
                 ["STEWARD_GATEWAY"] = $"dotnet {Path.Combine(AppContext.BaseDirectory, $"{HostProcess.Gateway}.dll")}",
                 ["STEWARD_AGENT"] = HostProcess.AotAgent,
             },
-        };
-        foreach (var node in nodes) start.ArgumentList.Add(node);
-        using var setup = Process.Start(start)!;
-        var error = setup.StandardError.ReadToEndAsync();
-        await setup.StandardOutput.ReadToEndAsync();
-        await setup.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return (setup.ExitCode, await error);
+            timeout: TimeSpan.FromSeconds(120));
+        return (setup.ExitCode, setup.Errors);
     }
 }

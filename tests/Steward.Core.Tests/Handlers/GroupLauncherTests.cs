@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Steward.Core.Handlers;
+using Steward.TestSupport;
 
 namespace Steward.Core.Tests.Handlers;
 
@@ -32,12 +32,7 @@ public sealed class GroupLauncherTests
     /// <summary>Runs argv through the macOS launcher, as <see cref="ProcessRunner"/> would there.</summary>
     private static async Task<(string Output, int Pid, int ExitCode, string Error)> RunAsync(string[] argv)
     {
-        var start = new ProcessStartInfo(GroupLauncher.Perl[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in GroupLauncher.Perl.Skip(1).Concat(argv)) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-        return (await output, process.Id, process.ExitCode, await error);
+        var run = await ProgramRun.RunAsync(GroupLauncher.Perl[0], GroupLauncher.Perl.Skip(1).Concat(argv), timeout: TimeSpan.FromSeconds(20));
+        return (run.Output, run.Pid, run.ExitCode, run.Errors);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Steward.TestSupport;
 
@@ -16,16 +15,9 @@ public sealed partial class ContainerFilesTests
     [Fact]
     public async Task Compose_accepts_the_file()
     {
-        var start = new ProcessStartInfo("docker-compose", "config -q")
-        {
-            WorkingDirectory = RepositoryRoot.Path, RedirectStandardError = true, RedirectStandardOutput = true,
-        };
-        using var compose = Process.Start(start)!;
-        var errors = compose.StandardError.ReadToEndAsync();
-        await compose.StandardOutput.ReadToEndAsync();
-        await compose.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var compose = await ProgramRun.RunAsync("docker-compose", ["config", "-q"], workingDirectory: RepositoryRoot.Path);
 
-        Assert.True(compose.ExitCode == 0, $"docker-compose config -q: {await errors}");
+        Assert.True(compose.ExitCode == 0, $"docker-compose config -q: {compose.Errors}");
     }
 
     [Fact]
